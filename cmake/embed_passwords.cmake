@@ -1,0 +1,11 @@
+# Writes a C++ file holding the common-password list (one per line, lower case).
+file(STRINGS ${IN} lines)
+set(body "// Generated from data/common-passwords.txt by cmake/embed_passwords.cmake. Do not edit.\n#include <string_view>\n#include <vector>\nnamespace trivium::identity {\nconst std::vector<std::string_view>& common_password_list() {\n  static const std::vector<std::string_view> list = {\n")
+foreach(l IN LISTS lines)
+  string(REPLACE "\\" "\\\\" l "${l}")
+  string(REPLACE "\"" "\\\"" l "${l}")
+  set(body "${body}\"${l}\",")
+endforeach()
+set(body "${body}\n  };\n  return list;\n}\n}  // namespace trivium::identity\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

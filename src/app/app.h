@@ -1,0 +1,43 @@
+// The composition root: opens the store, builds every capability's service,
+// registers their routes and capabilities, and owns the server. Nothing
+// outside src/app knows how the modules are wired together.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/config.h"
+#include "core/http.h"
+
+namespace trivium::app {
+
+class App {
+ public:
+  // Opens the store and applies migrations. Throws std::runtime_error with a
+  // clear message when the store cannot be opened or is newer than the binary.
+  explicit App(Config config);
+  ~App();
+
+  // First start: creates the platform organisation and the first platform
+  // administrator; returns their one-time password when one was created.
+  std::optional<std::string> bootstrap();
+  // Binds, serves until SIGTERM/SIGINT, then shuts down gracefully.
+  void serve();
+
+  const http::Router& router() const;
+  const Config& config() const;
+
+  // Used by the CLI's `user` subcommand.
+  int create_user(const std::string& email, const std::string& name, const std::string& password, bool admin);
+  int reset_password(const std::string& email);
+
+ private:
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+};
+
+// The OpenAPI document compiled into the binary (api/openapi.json).
+std::string_view openapi_document();
+
+}  // namespace trivium::app

@@ -1,0 +1,234 @@
+#include "core/log.h"
+
+#include <spdlog/async.h>
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <iterator>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace trivium {
+namespace {
+
+std::unique_ptr<AccessLog> g_access;
+
+// %* : the message as the inside of a JSON string.
+class JsonMessageFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    std::string escaped = json_escape(std::string_view(msg.payload.data(), msg.payload.size()));
+    dest.append(escaped.data(), escaped.data() + escaped.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonMessageFlag>(); }
+};
+
+}  // namespace
+
+std::string json_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  append_escaped(out, s);
+  return out;
+}
+
+void append_escaped(std::string& out, std::string_view s) {
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+}
+
+void setup_logging(const Config& config) {
+  bool json = config.log_format == "json" || (config.log_format == "auto" && !isatty(STDOUT_FILENO));
+  spdlog::init_thread_pool(16384, 1);
+  auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+  auto make = [&](const std::string& name) {
+    auto logger = std::make_shared<spdlog::async_logger>(name, sink, spdlog::thread_pool(),
+                                                         spdlog::async_overflow_policy::block);
+    auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+    if (json) {
+      formatter->add_flag<JsonMessageFlag>('*').set_pattern(
+          R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","logger":"%n","msg":"%*"})");
+    } else {
+      formatter->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [%n] %v");
+    }
+    logger->set_formatter(std::move(formatter));
+    logger->set_level(spdlog::level::from_str(config.log_level));
+    logger->flush_on(spdlog::level::info);
+    return logger;
+  };
+  spdlog::set_default_logger(make("trivium"));
+  if (config.access_log) g_access = std::make_unique<AccessLog>(json);
+  spdlog::flush_every(std::chrono::seconds(1));
+}
+
+AccessLog* access_log() { return g_access.get(); }
+
+void shutdown_logging() {
+  if (g_access) g_access->flush();
+  spdlog::shutdown();
+}
+
+struct AccessLog::Impl {
+  struct Buffer {
+    std::mutex mu;
+    std::string data;
+  };
+  static constexpr size_t kChunk = 32 * 1024;
+
+  bool json;
+  std::mutex registry_mu;
+  std::vector<std::unique_ptr<Buffer>> buffers;
+  std::mutex out_mu;
+  std::mutex stop_mu;
+  std::condition_variable stop_cv;
+  bool stopping = false;
+  std::thread flusher;
+
+  Buffer& mine() {
+    thread_local Impl* owner = nullptr;
+    thread_local Buffer* buffer = nullptr;
+    if (owner != this) {
+      auto b = std::make_unique<Buffer>();
+      b->data.reserve(kChunk + 1024);
+      buffer = b.get();
+      std::lock_guard lock(registry_mu);
+      buffers.push_back(std::move(b));
+      owner = this;
+    }
+    return *buffer;
+  }
+
+  void write_out(const std::string& chunk) {
+    std::lock_guard lock(out_mu);
+    size_t done = 0;
+    while (done < chunk.size()) {
+      ssize_t n = ::write(STDOUT_FILENO, chunk.data() + done, chunk.size() - done);
+      if (n <= 0) {
+        if (n < 0 && errno == EINTR) continue;
+        return;  // stdout is gone: drop the log rather than the request
+      }
+      done += static_cast<size_t>(n);
+    }
+  }
+
+  void flush_all() {
+    std::vector<Buffer*> all;
+    {
+      std::lock_guard lock(registry_mu);
+      for (auto& b : buffers) all.push_back(b.get());
+    }
+    std::string chunk;
+    for (Buffer* b : all) {
+      {
+        std::lock_guard lock(b->mu);
+        chunk.swap(b->data);
+        b->data.reserve(kChunk + 1024);
+      }
+      if (!chunk.empty()) write_out(chunk);
+      chunk.clear();
+    }
+  }
+};
+
+AccessLog::AccessLog(bool json) : impl_(std::make_unique<Impl>()) {
+  impl_->json = json;
+  impl_->flusher = std::thread([impl = impl_.get()] {
+    std::unique_lock lock(impl->stop_mu);
+    while (!impl->stopping) {
+      impl->stop_cv.wait_for(lock, std::chrono::seconds(1));
+      lock.unlock();
+      impl->flush_all();
+      lock.lock();
+    }
+  });
+}
+
+AccessLog::~AccessLog() {
+  {
+    std::lock_guard lock(impl_->stop_mu);
+    impl_->stopping = true;
+  }
+  impl_->stop_cv.notify_all();
+  impl_->flusher.join();
+  impl_->flush_all();
+}
+
+void AccessLog::flush() { impl_->flush_all(); }
+
+void AccessLog::record(const Line& l) {
+  // Wall-clock time with milliseconds; the seconds part is formatted once a second per thread.
+  using namespace std::chrono;
+  auto now = system_clock::now();
+  auto secs = time_point_cast<seconds>(now);
+  int millis = static_cast<int>(duration_cast<milliseconds>(now - secs).count());
+  thread_local std::time_t cached_secs = 0;
+  thread_local char cached[32] = {0};
+  std::time_t t = system_clock::to_time_t(secs);
+  if (t != cached_secs) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
+    cached_secs = t;
+  }
+  Impl::Buffer& b = impl_->mine();
+  std::string chunk;
+  {
+    std::lock_guard lock(b.mu);
+    std::string& d = b.data;
+    auto out = std::back_inserter(d);
+    if (impl_->json) {
+      fmt::format_to(out, "{{\"time\":\"{}.{:03d}Z\",\"level\":\"info\",\"logger\":\"access\",\"method\":\"", cached,
+                     millis);
+      append_escaped(d, l.method);
+      d += "\",\"target\":\"";
+      append_escaped(d, l.target);
+      fmt::format_to(out, "\",\"status\":{},\"bytes\":{},\"ms\":{:.3f},\"request_id\":\"", l.status, l.bytes, l.ms);
+      append_escaped(d, l.request_id);
+      d += "\",\"ip\":\"";
+      append_escaped(d, l.ip);
+      d += "\",\"user\":\"";
+      append_escaped(d, l.user);
+      d += "\"}\n";
+    } else {
+      fmt::format_to(out, "{}.{:03d} access ", cached, millis);
+      append_escaped(d, l.method);
+      d += ' ';
+      append_escaped(d, l.target);
+      fmt::format_to(out, " {} {} {:.3f}ms id=", l.status, l.bytes, l.ms);
+      append_escaped(d, l.request_id);
+      d += " ip=";
+      append_escaped(d, l.ip);
+      d += " user=";
+      if (l.user.empty()) d += '-';
+      else append_escaped(d, l.user);
+      d += '\n';
+    }
+    if (b.data.size() >= Impl::kChunk) chunk.swap(b.data);
+  }
+  if (!chunk.empty()) impl_->write_out(chunk);
+}
+
+}  // namespace trivium

@@ -1,0 +1,170 @@
+// AC-04 / AC-02 / AC-01: the HTTP authorisation matrix. Every operation of the
+// OpenAPI document, called by every subject (anonymous, each role of
+// organisation A, the admin of organisation B, a platform admin) with path
+// parameters naming organisation A's objects. The expected answers come from
+// authz-matrix.json, written from the issue's rules and not from the code:
+//   denied, anonymous        -> 401
+//   denied, signed in        -> 403 or 404
+//   allowed                  -> anything but 401/403 (and 404, unless the row says allow404), never 5xx
+//   organisation B's admin   -> never 2xx on organisation A's objects
+import fs from 'node:fs';
+import { after, describe, test, assert, expectStatus, is2xx } from './lib/harness.mjs';
+import { startServer, randomHex } from './lib/server.mjs';
+
+const table = JSON.parse(fs.readFileSync(new URL('./authz-matrix.json', import.meta.url), 'utf8'));
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+// Parameter names may differ between the table and the document; positions may not.
+const normalise = (key) => key.replace(/\{[^}]+\}/g, '{}');
+
+const server = await startServer();
+let admin = await server.adminClient();
+
+// --- The world: two organisations, one user per role in A, B's admin, and a
+// victim member of A who holds a session and a token.
+const orgA = (await admin.post('/api/v1/orgs', { slug: `matrix-a-${randomHex(3)}`, name: 'Matrix A' })).json;
+const orgB = (await admin.post('/api/v1/orgs', { slug: `matrix-b-${randomHex(3)}`, name: 'Matrix B' })).json;
+const ids = { org_a: orgA.id, department_a: null, victim_user: null, victim_session: null, victim_token: null };
+async function newDepartment() {
+  const res = await admin.post(`/api/v1/orgs/${orgA.id}/departments`, { name: `Matrix dept ${randomHex(4)}` });
+  expectStatus(res, 201);
+  ids.department_a = res.json.id;
+}
+await newDepartment();
+
+const victim = await server.createUser({ display_name: 'Victim' });
+ids.victim_user = victim.id;
+expectStatus(await admin.post(`/api/v1/orgs/${orgA.id}/members`, { user_id: victim.id, roles: ['member'] }), 201);
+ids.victim_session = victim.client.session.id;
+const victimToken = await victim.client.post('/api/v1/me/tokens', { name: 'victim token' });
+expectStatus(victimToken, 201);
+ids.victim_token = victimToken.json.id;
+
+const subjects = {};
+for (const [name, spec] of Object.entries(table.subjects)) {
+  const s = { name, ...spec, client: null, roles: new Set() };
+  if (spec.platform_admin) {
+    s.client = admin;
+    s.roles.add('platform:admin');
+  } else if (spec.login !== false) {
+    const u = await server.createUser({ display_name: `Matrix ${name}` });
+    s.user = u;
+    s.client = u.client;
+    if (spec.org_a_roles) {
+      expectStatus(await admin.post(`/api/v1/orgs/${orgA.id}/members`, { user_id: u.id, roles: spec.org_a_roles }), 201);
+      for (const r of [...spec.org_a_roles, 'member']) s.roles.add(`organisation:${r}`);
+    }
+    if (spec.org_b_roles) {
+      expectStatus(await admin.post(`/api/v1/orgs/${orgB.id}/members`, { user_id: u.id, roles: spec.org_b_roles }), 201);
+    }
+  }
+  subjects[name] = s;
+}
+
+const openapi = (await server.client().get('/api/v1/openapi.json')).json;
+const operations = [];
+for (const [path, item] of Object.entries(openapi.paths)) {
+  if (path.startsWith('/api/v1/test/')) continue; // TEST hooks, off in production
+  for (const m of METHODS) if (item[m]) operations.push({ key: `${m.toUpperCase()} ${path}`, op: item[m] });
+}
+const rows = new Map(Object.entries(table.routes).map(([k, v]) => [normalise(k), { key: k, ...v }]));
+
+function allowed(row, s) {
+  if (row.allow === 'anyone') return true;
+  if (row.allow === 'authenticated') return !!s.client;
+  if (row.allow === 'nobody') return false;
+  return row.allow.some((r) => s.roles.has(r));
+}
+
+function fill(path, row) {
+  const sources = row.params || [];
+  let i = 0;
+  return path.replace(/\{[^}]+\}/g, () => {
+    const src = sources[i++];
+    assert.ok(src && ids[src] !== undefined, `no source for parameter ${i} of ${path} in authz-matrix.json`);
+    return encodeURIComponent(ids[src]);
+  });
+}
+
+// Puts back what an allowed call removed, so that later calls find it.
+async function repair(row, s) {
+  if (row.recreates === 'department_a') await newDepartment();
+  if (row.recreates === 'victim_membership') {
+    expectStatus(await admin.post(`/api/v1/orgs/${orgA.id}/members`, { user_id: victim.id, roles: ['member'] }), 201);
+  }
+  if (row.ends_session && s.user) s.client = await server.loginClient(s.user.email, s.user.password);
+  if (row.ends_session && s.platform_admin) {
+    admin = await server.adminClient();
+    s.client = admin;
+  }
+}
+
+async function call(key, row, s) {
+  const [method, path] = key.split(' ');
+  const url = fill(path, row);
+  const client = s.client || server.client();
+  const options = ['POST', 'PATCH', 'PUT'].includes(method) ? { json: row.body || {} } : {};
+  return client.request(method, url, options);
+}
+
+function verdict(row, s, res) {
+  const allow = allowed(row, s);
+  if (res.status >= 500) return `5xx`;
+  if (s.other_tenant && row.params && row.params.includes('org_a') && is2xx(res)) return 'cross-tenant 2xx (AC-04)';
+  if (!allow) {
+    if (!s.client) return res.status === 401 ? null : 'anonymous must get 401';
+    return [403, 404].includes(res.status) ? null : 'denied subject must get 403/404';
+  }
+  if ([401, 403].includes(res.status)) return 'allowed subject was refused';
+  if (res.status === 404 && !row.allow404) return 'allowed subject got 404';
+  return null;
+}
+
+describe('AC-04 authorisation matrix (route x subject)', () => {
+  after(async () => {
+    await server.stopCleanly();
+  });
+
+  test('AC-01: every documented operation has a row in authz-matrix.json, and every row a route', () => {
+    const documented = new Set(operations.map((o) => normalise(o.key)));
+    const missing = operations.filter((o) => !rows.has(normalise(o.key))).map((o) => o.key);
+    const stale = [...rows.values()].filter((r) => !documented.has(normalise(r.key))).map((r) => r.key);
+    assert.deepEqual(missing, [], `operations without an expected-allow row: ${missing.join(', ')}`);
+    assert.deepEqual(stale, [], `rows naming no documented operation: ${stale.join(', ')}`);
+    assert.ok(operations.length >= 30, `documented operations: ${operations.length}`);
+  });
+
+  for (const { key, op } of operations) {
+    const row = rows.get(normalise(key));
+    if (!row) continue; // reported by the test above
+    test(`${key} [${op['x-trivium-action']}]`, async () => {
+      if (row.action) assert.equal(op['x-trivium-action'], row.action, `${key} names the capability the table expects`);
+      const problems = [];
+      for (const s of Object.values(subjects)) {
+        const res = await call(key, row, s);
+        const why = verdict(row, s, res);
+        if (why) problems.push(`${s.name}: ${why}: ${res.describe()}`);
+        if (is2xx(res)) await repair(row, s);
+      }
+      assert.deepEqual(problems, [], problems.join('\n'));
+    });
+  }
+
+  test('AC-02: the victim\'s session, token and membership survived every denied call', async () => {
+    expectStatus(await victim.client.get('/api/v1/me'), 200);
+    expectStatus(await server.client({ bearer: victimToken.json.token }).get('/api/v1/me'), 200);
+    expectStatus(await admin.get(`/api/v1/orgs/${orgA.id}/members/${victim.id}`), 200);
+    const me = (await admin.get(`/api/v1/admin/users/${victim.id}`)).json;
+    assert.equal(me.status, 'active');
+    assert.notEqual(me.platform_role, 'admin');
+  });
+
+  test('AC-04: organisation B\'s admin does not see organisation A in lists', async () => {
+    const res = await subjects.admin_b.client.get('/api/v1/orgs');
+    expectStatus(res, 200);
+    const listed = res.json.items.map((o) => o.id);
+    assert.ok(listed.includes(orgB.id), 'sees B');
+    assert.ok(!listed.includes(orgA.id), 'does not see A');
+    const members = await subjects.member_a.client.get('/api/v1/orgs');
+    assert.ok(!members.json.items.map((o) => o.id).includes(orgB.id), 'A\'s member does not see B');
+  });
+});
