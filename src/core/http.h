@@ -130,7 +130,6 @@ class Router {
   struct Node;
   std::vector<Route> routes_;
   std::unique_ptr<Node> root_;
-  bool frozen_ = false;
 };
 
 // Strict UTF-8 check (no overlong forms, no surrogates).

@@ -2,6 +2,11 @@
 // docs/decisions/0002-one-beast-translation-unit.md).
 #include "core/http_server.h"
 
+// Debug builds route Boost's assertions through the handler in
+// core/assert_handler.cpp; release builds compile them out as before.
+#define BOOST_ENABLE_ASSERT_DEBUG_HANDLER
+#include <boost/assert.hpp>
+
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -16,6 +21,7 @@
 
 #include "core/metrics.h"
 #include <spdlog/spdlog.h>
+
 
 namespace trivium::http {
 
@@ -77,6 +83,7 @@ struct HttpServer::Impl {
   std::atomic<int> live_sessions{0};
   uint16_t bound_port = 0;
   std::thread watcher;
+  std::mutex watcher_mu;
 
   Impl(const Config& c, Pipeline& p)
       : config(c), pipeline(p), blocking(static_cast<size_t>(std::max(1, c.blocking_threads))) {}
@@ -211,17 +218,18 @@ struct HttpServer::Impl {
     return out;
   }
 
-  // Answers a request that could not be read completely (oversize, bad
-  // syntax), then the connection is closed.
-  awaitable<void> reject(beast::tcp_stream& stream, const Error& err, const tcp::endpoint& peer) {
+  // The answer to a request that could not be read completely (oversize,
+  // bad syntax); the connection is closed after it. Built outside the
+  // coroutine so that no temporary lives across a co_await (g++ 12
+  // destroys such temporaries twice).
+  std::string rejection(ErrorKind kind, std::string detail, const tcp::endpoint& peer) {
     Request req;
     req.method_text = "-";
     req.target = "-";
     req.remote_ip = peer.address().to_string();
+    Error err{kind, std::move(detail), {}, 0};
     Response res = pipeline.reject(req, err, monotonic_ns());
-    std::string out = serialize(req, res, false, 11);
-    stream.expires_after(std::chrono::seconds(5));
-    co_await asio::async_write(stream, asio::buffer(out), asio::as_tuple(use_awaitable));
+    return serialize(req, res, false, 11);
   }
 
   awaitable<void> handle(const Route* route, Request& req, Response& res) {
@@ -257,15 +265,19 @@ struct HttpServer::Impl {
       auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(use_awaitable));
       (void)n;
       if (ec) {
+        std::string answer;
         if (ec == bhttp::error::body_limit)
-          co_await reject(stream, {ErrorKind::PayloadTooLarge, "The body is too large.", {}, 0}, peer);
+          answer = rejection(ErrorKind::PayloadTooLarge, "The body is too large.", peer);
         else if (ec == bhttp::error::header_limit)
-          co_await reject(stream, {ErrorKind::BadRequest, "The request headers are too large.", {}, 0}, peer);
+          answer = rejection(ErrorKind::BadRequest, "The request headers are too large.", peer);
         else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
                  ec != asio::error::operation_aborted && ec != asio::error::connection_reset &&
                  ec != asio::error::eof && buffer.size() > 0)
-          co_await reject(stream, {ErrorKind::BadRequest, "Malformed HTTP request: " + ec.message() + ".", {}, 0},
-                          peer);
+          answer = rejection(ErrorKind::BadRequest, "Malformed HTTP request: " + ec.message() + ".", peer);
+        if (!answer.empty()) {
+          stream.expires_after(std::chrono::seconds(5));
+          co_await asio::async_write(stream, asio::buffer(answer), asio::as_tuple(use_awaitable));
+        }
         break;
       }
       conn->busy = true;
@@ -319,11 +331,20 @@ struct HttpServer::Impl {
     signals.async_wait([this](const boost::system::error_code& ec, int) {
       if (!ec) begin_stop();
     });
+    // The loops run until the shutdown watcher stops them, even when they
+    // run out of work earlier (acceptors closed, no connection left).
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+    for (auto& loop : loops) guards.push_back(asio::make_work_guard(*loop));
     std::vector<std::thread> threads;
     for (auto& loop : loops) threads.emplace_back([&loop] { loop->run(); });
     std::thread signal_thread([&] { signals_loop.run(); });
     for (auto& t : threads) t.join();
-    if (watcher.joinable()) watcher.join();
+    {
+      // begin_stop() holds this lock while it starts the watcher, so the
+      // watcher is fully assigned by the time it can be joined.
+      std::lock_guard lock(watcher_mu);
+      if (watcher.joinable()) watcher.join();
+    }
     signals_loop.stop();
     signal_thread.join();
     blocking.join();
@@ -341,6 +362,7 @@ struct HttpServer::Impl {
     }
     // A watcher closes idle connections until every session has ended (or
     // 30 s passed), then stops the loops.
+    std::lock_guard lock(watcher_mu);
     watcher = std::thread([this] {
       auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
       while (live_sessions > 0 && std::chrono::steady_clock::now() < deadline) {

@@ -233,6 +233,12 @@ Result<bool> consume_one_time_token(db::Tx& tx, std::string_view id, int64_t now
   return n == 1;
 }
 
+Result<void> void_outstanding_tokens(db::Tx& tx, std::string_view purpose, std::string_view user_id, int64_t now) {
+  TRV_TRY(tx.exec("UPDATE user_tokens SET used_at = $1 WHERE purpose = $2 AND user_id = $3 AND used_at IS NULL",
+                  {now, purpose, user_id}));
+  return ok();
+}
+
 Result<int64_t> count_recent_tokens(db::Tx& tx, std::string_view purpose, std::string_view email_normalized,
                                     int64_t since) {
   TRV_ASSIGN(auto row, tx.one("SELECT COUNT(*) FROM user_tokens WHERE purpose = $1 AND email_normalized = $2"

@@ -82,6 +82,9 @@ Result<std::optional<OneTimeToken>> find_one_time_token(db::Tx& tx, std::string_
                                                         std::string_view secret_hash, int64_t now);
 // Marks it used; false if it was not usable any more (another request won).
 Result<bool> consume_one_time_token(db::Tx& tx, std::string_view id, int64_t now);
+// Marks every unused token of that purpose for the user as used (a reset
+// voids the other reset links still sitting in the mailbox: AUTH-11).
+Result<void> void_outstanding_tokens(db::Tx& tx, std::string_view purpose, std::string_view user_id, int64_t now);
 Result<int64_t> count_recent_tokens(db::Tx& tx, std::string_view purpose, std::string_view email_normalized,
                                     int64_t since);
 

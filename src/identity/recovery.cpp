@@ -104,6 +104,7 @@ Result<void> Service::reset_password(std::string_view token, std::string_view ne
   TRV_TRY(store_.write([&](db::Tx& tx) -> Result<void> {
     TRV_ASSIGN(bool consumed, consume_one_time_token(tx, t->id, now));
     if (!consumed) return bad_token();
+    TRV_TRY(void_outstanding_tokens(tx, kPasswordReset, user->id, now));
     TRV_TRY(update_password(tx, user->id, new_hash, false, now));
     // The link reached the mailbox: that proves the address too.
     TRV_TRY(mark_email_verified(tx, user->id, now));

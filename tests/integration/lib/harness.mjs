@@ -17,6 +17,7 @@ function withLogs(fn) {
       if (logs && err && typeof err === 'object') {
         try {
           err.message = `${err.message}\n${logs}`;
+          if (typeof err.stack === 'string') err.stack = `${err.stack}\n${logs}`;
         } catch {
           // some errors have a read-only message
         }

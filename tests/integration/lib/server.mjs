@@ -118,7 +118,12 @@ export class Server {
     this.proc = spawn(bin, ['serve', ...(o.args || [])], { cwd: this.dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.exited = new Promise((resolve) => {
       this.proc.on('exit', (code, signal) => {
-        this.exit = { code, signal };
+        this.exit = this.exit || { code, signal };
+        resolve(this.exit);
+      });
+      // Could not start at all (not executable, ...): there is no 'exit'.
+      this.proc.on('error', (err) => {
+        this.exit = this.exit || { code: null, signal: null, error: err.message };
         resolve(this.exit);
       });
     });
@@ -172,11 +177,15 @@ export class Server {
   async stop({ timeoutMs = 20000, keepData = false } = {}) {
     if (!this.proc) return this.exit;
     if (!this.exit && !this.signalled) this.signal('SIGTERM');
-    const timer = sleep(timeoutMs).then(() => 'timeout');
-    const r = await Promise.race([this.exited, timer]);
+    let timer;
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const r = await Promise.race([this.exited, timeout]);
+    clearTimeout(timer);
     if (r === 'timeout') {
       this.proc.kill('SIGKILL');
-      await this.exited;
+      await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       this.exit = { code: null, signal: 'SIGKILL', timedOut: true };
     }
     running.delete(this);

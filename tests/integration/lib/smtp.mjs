@@ -96,9 +96,10 @@ export class MailSink {
   }
 }
 
-// The single-use token carried by a mail's link (`...?token=<token>`).
+// The single-use token carried by a mail's link: `...?token=<token>`
+// (verification, reset) or `...?invitation=<token>` (invitations).
 export function tokenFrom(message) {
-  const m = /token=([A-Za-z0-9_\-.~%]+)/.exec(message.text);
-  if (!m) throw new Error(`no token= link in mail "${message.subject}":\n${message.text}`);
+  const m = /[?&](?:token|invitation)=([A-Za-z0-9_\-.~%]+)/.exec(message.text);
+  if (!m) throw new Error(`no token= or invitation= link in mail "${message.subject}":\n${message.text}`);
   return decodeURIComponent(m[1]);
 }
