@@ -35,6 +35,9 @@ struct Capability {
   bool authenticated = false;  // any signed-in user
   bool self = false;           // the signed-in user when the context is their own user
   std::vector<std::string> roles;
+  // Also walk the contexts for anonymous callers (user id ""): a RoleSource
+  // may grant a role to everyone, e.g. "course:viewer" on a public course.
+  bool roles_for_anonymous = false;
 };
 
 // Answers which roles a user holds directly in a context, and which context
@@ -53,7 +56,9 @@ class Policy final : public http::Authorizer {
   Policy();
   ~Policy() override;
   void declare(const std::vector<Capability>& caps);
-  // Registers who knows roles in (and parents of) contexts of `kind`.
+  // Registers who knows roles in (and parents of) contexts of `kind`. Several
+  // sources may serve one kind: the first registered owns the contexts (its
+  // parent_of() is asked), the roles of all of them add up.
   void add_role_source(const std::string& kind, RoleSource& source);
 
   // The decision, for any caller. Fails closed: an error while looking up
@@ -81,7 +86,7 @@ class Policy final : public http::Authorizer {
                       std::string_view request_id);
 
   std::unordered_map<std::string, Capability> caps_;
-  std::unordered_map<std::string, RoleSource*> sources_;
+  std::unordered_map<std::string, std::vector<RoleSource*>> sources_;
 };
 
 }  // namespace trivium::authz

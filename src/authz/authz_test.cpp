@@ -262,6 +262,39 @@ TEST_F(PolicyTest, VerifyRoutesAcceptsADeclaredTable_AC01) {
   EXPECT_TRUE(policy.verify_routes(router));
 }
 
+TEST_F(PolicyTest, SeveralSourcesForOneKindAddTheirRoles) {
+  // A second source (learners, say) serves the same course context; the
+  // first registered still owns the tree.
+  FakeSource learners;
+  learners.roles[{"lea", "course-1"}] = {"learner"};
+  policy.declare({{"course.learn", "", false, false, false, {"course:learner"}}});
+  policy.add_role_source("course", learners);
+  EXPECT_TRUE(policy.check(user("lea"), "course.learn", kCourse));
+  EXPECT_TRUE(policy.check(user("tom"), "course.grade", kCourse));  // first source still asked
+  auto r = policy.check(user("tom"), "course.learn", kCourse);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::Forbidden);
+  EXPECT_EQ(learners.parent_calls, 0);  // parents come from the owner only
+}
+
+TEST_F(PolicyTest, RolesForAnonymousLetASourceGrantEveryone) {
+  courses.roles[{"", "course-1"}] = {"viewer"};  // a public course
+  courses.parents["course-2"] = kOrgA;           // an internal one: nothing for anonymous
+  policy.declare({{"course.view", "", false, false, false, {"course:viewer"}, true},
+                  {"course.view.members", "", false, false, false, {"course:viewer"}}});
+  EXPECT_TRUE(policy.check(kAnonymous, "course.view", kCourse));
+  auto hidden = policy.check(kAnonymous, "course.view", {"course", "course-2"});
+  ASSERT_FALSE(hidden);
+  EXPECT_EQ(hidden.error().kind, ErrorKind::Unauthenticated);
+  auto missing = policy.check(kAnonymous, "course.view", {"course", "nope"});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind, ErrorKind::NotFound);
+  // Without the flag, anonymous callers are never looked up.
+  auto plain = policy.check(kAnonymous, "course.view.members", kCourse);
+  ASSERT_FALSE(plain);
+  EXPECT_EQ(plain.error().kind, ErrorKind::Unauthenticated);
+}
+
 TEST_F(PolicyTest, VerifyRoutesRejectsAnUndeclaredAction_AC01) {
   http::Router router;
   router.add(route_of("/api/v1/public", "public.read"));

@@ -64,7 +64,7 @@ auto guarded(Fn&& fn) -> decltype(fn()) {
 // parent_of(), which doubles as the existence check: a missing object is
 // NotFound whatever the subject holds. Each context is visited once, which is
 // the whole of the per-call cache and also stops a cyclic RoleSource.
-Result<bool> granted_by_roles(const std::unordered_map<std::string, RoleSource*>& sources, const http::Subject& who,
+Result<bool> granted_by_roles(const std::unordered_map<std::string, std::vector<RoleSource*>>& sources, const http::Subject& who,
                               const Capability& cap, const ContextRef& on) {
   ContextRef ctx = on;
   std::set<std::pair<std::string, std::string>> visited;
@@ -81,12 +81,14 @@ Result<bool> granted_by_roles(const std::unordered_map<std::string, RoleSource*>
       continue;
     }
     if (ctx.id.empty()) return fail(ErrorKind::NotFound, "no " + ctx.kind + " named");
-    RoleSource& source = *it->second;
-    TRV_ASSIGN(std::optional<ContextRef> parent, guarded([&] { return source.parent_of(ctx); }));
+    RoleSource& owner = *it->second.front();
+    TRV_ASSIGN(std::optional<ContextRef> parent, guarded([&] { return owner.parent_of(ctx); }));
     if (has_roles_of_kind(cap, ctx.kind)) {
-      TRV_ASSIGN(std::vector<std::string> roles, guarded([&] { return source.roles_in(who.user_id, ctx); }));
-      for (const std::string& role : roles) {
-        if (lists_role(cap, ctx.kind + ":" + role)) return true;
+      for (RoleSource* source : it->second) {
+        TRV_ASSIGN(std::vector<std::string> roles, guarded([&] { return source->roles_in(who.user_id, ctx); }));
+        for (const std::string& role : roles) {
+          if (lists_role(cap, ctx.kind + ":" + role)) return true;
+        }
       }
     }
     ctx = parent ? *parent : kPlatform;
@@ -123,7 +125,7 @@ void Policy::add_role_source(const std::string& kind, RoleSource& source) {
   if (is_platform(ContextRef{kind, ""})) {
     throw std::logic_error("platform roles come from the subject, not from a RoleSource");
   }
-  sources_[kind] = &source;
+  sources_[kind].push_back(&source);
 }
 
 const Capability* Policy::find(const std::string& action) const {
@@ -155,6 +157,14 @@ Result<void> Policy::decide(const http::Subject& who, const std::string& action,
     return fail(ErrorKind::Forbidden, "This action is not permitted.");
   }
   if (cap->anonymous) return ok();
+  if (!who.authenticated() && cap->roles_for_anonymous) {
+    Result<bool> granted = granted_by_roles(sources_, who, *cap, on);
+    if (granted && *granted) return ok();
+    if (!granted && granted.error().kind == ErrorKind::NotFound) {
+      log_denial(spdlog::level::info, who, action, on, request_id, "no such object");
+      return fail(ErrorKind::NotFound, "No such " + on.kind + ".");
+    }
+  }
   if (!who.authenticated()) {
     log_denial(spdlog::level::info, who, action, on, request_id, "not signed in");
     return fail(ErrorKind::Unauthenticated, "Sign in to continue.");

@@ -178,6 +178,22 @@ AccessLog::~AccessLog() {
 
 void AccessLog::flush() { impl_->flush_all(); }
 
+namespace {
+
+// Milliseconds with three decimals, without floating-point formatting (the
+// access log writes one per request).
+void append_millis(std::string& out, double ms) {
+  if (!(ms >= 0) || ms > 1e12) ms = 0;
+  const auto micros = static_cast<int64_t>(ms * 1000.0 + 0.5);
+  out += std::to_string(micros / 1000);
+  char frac[4] = {static_cast<char>('0' + micros % 1000 / 100), static_cast<char>('0' + micros % 100 / 10),
+                  static_cast<char>('0' + micros % 10), '\0'};
+  out += '.';
+  out += frac;
+}
+
+}  // namespace
+
 void AccessLog::record(const Line& l) {
   // Wall-clock time with milliseconds; the seconds part is formatted once a second per thread.
   using namespace std::chrono;
@@ -205,7 +221,9 @@ void AccessLog::record(const Line& l) {
       append_escaped(d, l.method);
       d += "\",\"target\":\"";
       append_escaped(d, l.target);
-      fmt::format_to(out, "\",\"status\":{},\"bytes\":{},\"ms\":{:.3f},\"request_id\":\"", l.status, l.bytes, l.ms);
+      fmt::format_to(out, "\",\"status\":{},\"bytes\":{},\"ms\":", l.status, l.bytes);
+      append_millis(d, l.ms);
+      d += ",\"request_id\":\"";
       append_escaped(d, l.request_id);
       d += "\",\"ip\":\"";
       append_escaped(d, l.ip);
@@ -217,7 +235,9 @@ void AccessLog::record(const Line& l) {
       append_escaped(d, l.method);
       d += ' ';
       append_escaped(d, l.target);
-      fmt::format_to(out, " {} {} {:.3f}ms id=", l.status, l.bytes, l.ms);
+      fmt::format_to(out, " {} {} ", l.status, l.bytes);
+      append_millis(d, l.ms);
+      d += "ms id=";
       append_escaped(d, l.request_id);
       d += " ip=";
       append_escaped(d, l.ip);

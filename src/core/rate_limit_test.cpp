@@ -39,6 +39,9 @@ TEST(Ids, TokensCarryAtLeast128BitsAndIdsAreTimeOrdered) {
   EXPECT_FALSE(equal_secret("abc", "abd"));
   EXPECT_EQ(format_rfc3339(0), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(format_rfc3339(1'700'000'000'123), "2023-11-14T22:13:20.123Z");
+  EXPECT_EQ(format_rfc3339(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_rfc3339(951'868'799'999), "2000-02-29T23:59:59.999Z");  // a leap day
+  EXPECT_EQ(format_rfc3339(253'402'300'799'000), "9999-12-31T23:59:59.000Z");
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -96,6 +97,9 @@ class ShardedMap {
 struct CachedUser {
   User user;
   int64_t cached_at = 0;
+  // A rendering of `user` made by the caller of Service::me_rendered(); it
+  // goes when the entry is replaced, so it is never older than `user`.
+  std::shared_ptr<const std::string> rendered;
 };
 
 }  // namespace trivium::identity::detail

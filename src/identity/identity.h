@@ -87,6 +87,11 @@ class Service {
 
   // The user's profile; served from memory on the hot path.
   Result<User> me(const std::string& user_id);
+  // The user's profile as rendered by `render` (for GET /api/v1/me): the
+  // rendering is kept with the cached profile and made again only when the
+  // profile is re-read, so a busy client costs one lookup per request.
+  Result<std::shared_ptr<const std::string>> me_rendered(const std::string& user_id,
+                                                         const std::function<std::string(const User&)>& render);
   Result<User> update_profile(const std::string& user_id, const ProfileUpdate& change, const RequestInfo& info);
   // Needs the current password (AUTH-06); ends every other session and keeps
   // the one in info.session_id (SESS-06).

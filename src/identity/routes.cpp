@@ -168,9 +168,10 @@ struct Routes {
   }
 
   Response me(Request& req) {
-    auto user = service.me(req.subject.user_id);
-    if (!user) return problem(req, user.error());
-    return json::response(200, user_json(*user));
+    auto body = service.me_rendered(req.subject.user_id,
+                                    [](const User& u) { return bj::serialize(user_json(u)); });
+    if (!body) return problem(req, body.error());
+    return Response{200, "application/json", **body, {}};
   }
 
   Response update_me(Request& req) {

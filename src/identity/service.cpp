@@ -204,8 +204,27 @@ Result<User> Service::me(const std::string& user_id) {
     return ok();
   }));
   if (!u) return fail(ErrorKind::NotFound, "No such user.");
-  caches_->users.put(user_id, CachedUser{*u, now}, epoch);
+  caches_->users.put(user_id, CachedUser{*u, now, nullptr}, epoch);
   return std::move(*u);
+}
+
+Result<std::shared_ptr<const std::string>> Service::me_rendered(const std::string& user_id,
+                                                                const std::function<std::string(const User&)>& render) {
+  const int64_t now = clock_.now_ms();
+  auto hit = caches_->users.with(user_id, [&](CachedUser* c, bool&) -> std::shared_ptr<const std::string> {
+    if (c && now - c->cached_at < settings_.cache_ttl_ms && c->rendered) return c->rendered;
+    return nullptr;
+  });
+  if (hit) return hit;
+  const uint64_t epoch = caches_->users.epoch();
+  TRV_ASSIGN(User u, me(user_id));
+  auto rendered = std::make_shared<const std::string>(render(u));
+  // Attached only to the very profile it was made from.
+  caches_->users.with(user_id, [&](CachedUser* c, bool&) {
+    if (c && c->user.updated_at == u.updated_at && caches_->users.epoch() == epoch) c->rendered = rendered;
+    return 0;
+  });
+  return rendered;
 }
 
 Result<User> Service::update_profile(const std::string& user_id, const ProfileUpdate& change, const RequestInfo&) {
