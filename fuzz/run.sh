@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds (incrementally) and runs the HTTP request fuzzer for N seconds
-# (default 30) on a throw-away copy of the seed corpus, so the committed corpus
-# never grows. Exits non-zero on any crash, sanitizer report or broken
-# invariant; the reproducer is kept in build/fuzz/artifacts/.
+# Builds (incrementally) and runs every libFuzzer target (the HTTP request
+# front door for N seconds, default 30; the CSV reader for half of that) on
+# throw-away copies of the seed corpora, so the committed corpora never grow.
+# Exits non-zero on any crash, sanitizer report or broken invariant; the
+# reproducers are kept in build/fuzz/artifacts/.
 #
 #   fuzz/run.sh [seconds]
 set -euo pipefail
@@ -18,7 +19,6 @@ cmake --build "$BUILD" -j2 >"$BUILD/build.log" 2>&1 || { cat "$BUILD/build.log";
 
 work=$(mktemp -d /tmp/trivium-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-cp -r fuzz/corpus/http_request "$work/corpus"
 mkdir -p "$BUILD/artifacts"
 
 # Leaks are errors, as in the test command; the suppression list covers only
@@ -26,15 +26,27 @@ mkdir -p "$BUILD/artifacts"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-echo "fuzz: http_request_fuzzer for ${seconds}s"
-status=0
-"$BUILD/http_request_fuzzer" "$work/corpus" \
-  -dict=fuzz/http.dict -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=8192 \
-  -artifact_prefix="$BUILD/artifacts/" -print_final_stats=1 >"$work/log" 2>&1 || status=$?
-grep -aE '^(#[0-9]+ +DONE|Done [0-9]+ runs|stat::number_of_executed_units|stat::peak_rss_mb)' "$work/log" || true
-if [ "$status" -ne 0 ]; then
-  tail -n 60 "$work/log"
-  echo "fuzz: FAILED (exit $status); reproduce with $BUILD/http_request_fuzzer <artifact from $BUILD/artifacts/>" >&2
-  exit 1
-fi
-echo "fuzz: ok, corpus $(ls "$work/corpus" | wc -l) inputs (seed $(ls fuzz/corpus/http_request | wc -l))"
+# fuzz_one TARGET SECONDS MAX_LEN [libFuzzer flags...]: runs fuzz/<target>'s
+# binary on a copy of fuzz/corpus/<target>.
+fuzz_one() {
+  local target=$1 secs=$2 max_len=$3 status=0
+  shift 3
+  cp -r "fuzz/corpus/$target" "$work/$target"
+  echo "fuzz: ${target}_fuzzer for ${secs}s"
+  "$BUILD/${target}_fuzzer" "$work/$target" "$@" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
+    -max_len="$max_len" -artifact_prefix="$BUILD/artifacts/${target}-" -print_final_stats=1 \
+    >"$work/$target.log" 2>&1 || status=$?
+  grep -aE '^(#[0-9]+ +DONE|Done [0-9]+ runs|stat::number_of_executed_units|stat::peak_rss_mb)' "$work/$target.log" || true
+  if [ "$status" -ne 0 ]; then
+    tail -n 60 "$work/$target.log"
+    echo "fuzz: FAILED (exit $status); reproduce with $BUILD/${target}_fuzzer <artifact from $BUILD/artifacts/>" >&2
+    return 1
+  fi
+  echo "fuzz: ok, corpus $(ls "$work/$target" | wc -l) inputs (seed $(ls "fuzz/corpus/$target" | wc -l))"
+}
+
+# The time is shared between the targets: the HTTP front door gets most.
+failed=0
+fuzz_one http_request "$seconds" 8192 -dict=fuzz/http.dict || failed=1
+fuzz_one csv $(( (seconds + 1) / 2 )) 16384 || failed=1
+exit "$failed"
