@@ -124,3 +124,56 @@ TEST_F(Admin, AdministratorsCannotLockThemselvesOut) {
 
 }  // namespace
 }  // namespace trivium::identity
+
+namespace trivium::identity {
+namespace {
+
+class Provisioning : public testing::IdentityFixture {};
+
+TEST_F(Provisioning, FindsExistingAccountsAndCreatesTheMissingOnesInOrder) {
+  auto existing = service_->create_user("ann@example.org", "Ann", "a long enough secret", false);
+  ASSERT_TRUE(existing);
+  auto got = service_->provision_accounts(
+      {{"bob@example.org", "Bob", "en"}, {"ANN@example.org", "Someone Else", "fr"}, {"cy@example.org", "Cy", "fr"}},
+      true, info());
+  ASSERT_TRUE(got) << got.error().detail;
+  ASSERT_EQ(got->size(), 3u);
+  EXPECT_TRUE((*got)[0].created);
+  EXPECT_FALSE((*got)[1].created);
+  EXPECT_EQ((*got)[1].user_id, existing->id);
+  EXPECT_EQ(service_->me(existing->id)->display_name, "Ann");  // an existing account is left as it is
+  EXPECT_EQ(service_->me((*got)[2].user_id)->locale, "fr");
+  // Each new account got a link to choose a password, and it works.
+  auto mails = take_mail();
+  ASSERT_EQ(mails.size(), 2u);
+  ASSERT_TRUE(service_->reset_password(token_in(mails[0]), "bob chose this one", info()));
+  EXPECT_TRUE(service_->login("bob@example.org", "bob chose this one", info()));
+  // Running it again creates nothing and mails nobody.
+  auto again = service_->provision_accounts({{"bob@example.org", "Bob", "en"}}, true, info());
+  ASSERT_TRUE(again);
+  EXPECT_FALSE((*again)[0].created);
+  EXPECT_EQ((*again)[0].user_id, (*got)[0].user_id);
+  EXPECT_TRUE(take_mail().empty());
+}
+
+TEST_F(Provisioning, ABadRequestWritesNothing) {
+  auto got = service_->provision_accounts({{"dee@example.org", "Dee", "en"}, {"not an address", "X", "en"}}, false,
+                                          info());
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().kind, ErrorKind::Invalid);
+  EXPECT_FALSE(service_->user_id_by_email("dee@example.org")->has_value());
+  auto name = service_->check_account_request({"eve@example.org", "", "en"});
+  ASSERT_FALSE(name);
+  ASSERT_FALSE(name.error().fields.empty());
+  EXPECT_EQ(name.error().fields[0].field, "name");
+}
+
+TEST_F(Provisioning, WithoutNotifyNoMailIsSent) {
+  auto got = service_->provision_accounts({{"fay@example.org", "Fay", "en"}}, false, info());
+  ASSERT_TRUE(got);
+  EXPECT_TRUE((*got)[0].created);
+  EXPECT_TRUE(take_mail().empty());
+}
+
+}  // namespace
+}  // namespace trivium::identity

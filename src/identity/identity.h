@@ -131,6 +131,18 @@ class Service {
   // Suspending ends all of the user's sessions (SESS-05). An administrator
   // cannot suspend or demote themselves (Conflict).
   Result<User> change_user(const std::string& user_id, const UserChange& change, const RequestInfo& info);
+  // --- Bulk provisioning (roster imports) ---------------------------------
+  // Checks one account request without writing: Invalid with field errors
+  // ("email", "name") for a malformed address or name.
+  Result<void> check_account_request(const AccountRequest& request) const;
+  // Finds the account of every address, creating those missing (no password:
+  // with `notify`, each new account is mailed a link to choose one), in one
+  // transaction; results in the order of `batch`. Existing accounts are left
+  // as they are. Each request must pass check_account_request, and no address
+  // may appear twice in a batch.
+  Result<std::vector<ProvisionedAccount>> provision_accounts(const std::vector<AccountRequest>& batch, bool notify,
+                                                             const RequestInfo& info);
+
   // Mails a single-use invitation to register. Conflict if the address
   // already has an account.
   Result<void> invite(std::string_view email, const RequestInfo& info);

@@ -114,6 +114,18 @@ struct NewUser {
   std::string locale = "en";
 };
 
+// One account a roster import needs.
+struct AccountRequest {
+  std::string email;
+  std::string display_name;
+  std::string locale = "en";
+};
+
+struct ProvisionedAccount {
+  std::string user_id;
+  bool created = false;
+};
+
 struct UserChange {
   std::optional<std::string> status;         // "active" | "suspended"
   std::optional<std::string> platform_role;  // "" | "admin"

@@ -71,6 +71,12 @@ Result<std::optional<User>> find_user(db::Tx& tx, std::string_view user_id) {
   return std::optional<User>(std::move(a->user));
 }
 
+Result<std::optional<std::string>> find_user_id_by_email(db::Tx& tx, std::string_view email_normalized) {
+  TRV_ASSIGN(auto row, tx.one("SELECT id FROM users WHERE email_normalized = $1", {email_normalized}));
+  if (!row) return std::optional<std::string>{};
+  return std::optional<std::string>(row->text(0));
+}
+
 Result<void> insert_user(db::Tx& tx, const User& u, std::string_view email_normalized, std::string_view password_hash) {
   auto r = tx.exec(
       "INSERT INTO users (id, email, email_normalized, display_name, locale, time_zone, status,"

@@ -21,6 +21,7 @@ struct Account {
 // --- users ---
 Result<std::optional<Account>> find_account_by_email(db::Tx& tx, std::string_view email_normalized);
 Result<std::optional<Account>> find_account(db::Tx& tx, std::string_view user_id);
+Result<std::optional<std::string>> find_user_id_by_email(db::Tx& tx, std::string_view email_normalized);
 Result<std::optional<User>> find_user(db::Tx& tx, std::string_view user_id);
 // Conflict (field "email", code "taken") when the address is in use.
 Result<void> insert_user(db::Tx& tx, const User& u, std::string_view email_normalized, std::string_view password_hash);

@@ -185,4 +185,40 @@ Result<void> Service::remove_member(const Actor& actor, const std::string& org_i
   });
 }
 
+
+Result<std::vector<bool>> Service::place_members(const Actor& actor, const std::string& org_id,
+                                                 const std::vector<MemberPlacement>& batch) {
+  std::vector<bool> joined;
+  TRV_TRY(store_.write([&](db::Tx& tx) -> Result<void> {
+    joined.assign(batch.size(), false);
+    TRV_ASSIGN(bool exists, queries::organisation_exists(tx, org_id));
+    if (!exists) return fail(ErrorKind::NotFound, "No such organisation.");
+    TRV_ASSIGN(std::vector<Department> known, queries::departments(tx, org_id));
+    const int64_t now = clock_.now_ms();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const MemberPlacement& p = batch[i];
+      if (p.department_id && std::none_of(known.begin(), known.end(),
+                                          [&](const Department& d) { return d.id == *p.department_id; })) {
+        return invalid("department_id", "unknown_department", "No such department in this organisation.");
+      }
+      auto added = queries::ensure_membership(tx, org_id, p.user_id, now);
+      if (!added) {
+        if (is_missing_reference(added.error())) return invalid("user_id", "unknown_user", "No such user.");
+        return added.failure();
+      }
+      joined[i] = *added;
+      if (p.department_id) TRV_TRY(queries::add_department(tx, org_id, p.user_id, *p.department_id));
+      if (*added) {
+        audit::Event e = event(actor, "org.member_added", org_id);
+        e.target_kind = "user";
+        e.target_id = p.user_id;
+        e.detail_json = R"({"source":"import"})";
+        TRV_TRY(audit_.record(tx, e));
+      }
+    }
+    return ok();
+  }));
+  return joined;
+}
+
 }  // namespace trivium::orgs

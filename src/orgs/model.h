@@ -64,6 +64,12 @@ struct NewDepartment {
   std::optional<std::string> parent_id;
 };
 
+// A user to place in an organisation, and optionally in a department.
+struct MemberPlacement {
+  std::string user_id;
+  std::optional<std::string> department_id;
+};
+
 // A change to a department; absent fields stay as they are. `parent_id`
 // holding an empty string moves the department to the top level.
 struct DepartmentChange {

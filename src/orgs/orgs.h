@@ -62,6 +62,13 @@ class Service {
                                const MemberChange& change);
   Result<void> remove_member(const Actor& actor, const std::string& org_id, const std::string& user_id);
 
+  // For roster imports: makes each user a member (role "member") if they are
+  // not one yet, and adds the department when one is given (other roles and
+  // departments are kept), in one transaction. Returns, in order, whether
+  // each user joined now. Departments must belong to `org_id` (Invalid).
+  Result<std::vector<bool>> place_members(const Actor& actor, const std::string& org_id,
+                                          const std::vector<MemberPlacement>& batch);
+
   // The departments whose reports a manager sees: those the user belongs to
   // in `org_id` and every team below them. Empty for a non-member.
   Result<std::vector<std::string>> departments_of(const std::string& user_id, const std::string& org_id);

@@ -406,3 +406,49 @@ TEST_F(OrgsTest, RoleSourceAnswersForOrganisations) {
 
 }  // namespace
 }  // namespace trivium::orgs
+
+namespace trivium::orgs {
+namespace {
+
+class Placement : public testing::OrgsFixture {};
+
+TEST_F(Placement, PlacesNewMembersAndAddsDepartmentsToExistingOnes) {
+  Organisation org = make_org("acme");
+  auto sales = service_->create_department(admin_, org.id, {"Sales", std::nullopt});
+  auto ops = service_->create_department(admin_, org.id, {"Ops", std::nullopt});
+  ASSERT_TRUE(sales && ops);
+  std::string ann = add_user("ann");
+  std::string bob = add_user("bob");
+  ASSERT_TRUE(service_->add_member(admin_, org.id, {ann, std::nullopt, {"author"}, {ops->id}}));
+  auto joined = service_->place_members(admin_, org.id, {{ann, sales->id}, {bob, std::nullopt}});
+  ASSERT_TRUE(joined) << joined.error().detail;
+  EXPECT_EQ(*joined, (std::vector<bool>{false, true}));
+  auto a = service_->get_member(org.id, ann);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->roles, (std::vector<std::string>{"author", "member"}));  // kept
+  EXPECT_EQ(a->department_ids.size(), 2u);                              // Ops kept, Sales added
+  auto b = service_->get_member(org.id, bob);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->roles, (std::vector<std::string>{"member"}));
+  // Again: nothing changes.
+  auto again = service_->place_members(admin_, org.id, {{ann, sales->id}, {bob, std::nullopt}});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, (std::vector<bool>{false, false}));
+  EXPECT_EQ(service_->get_member(org.id, ann)->department_ids.size(), 2u);
+}
+
+TEST_F(Placement, AForeignDepartmentWritesNothing_AC02) {
+  Organisation a = make_org("org-a");
+  Organisation b = make_org("org-b");
+  auto foreign = service_->create_department(admin_, b.id, {"B dept", std::nullopt});
+  ASSERT_TRUE(foreign);
+  std::string cy = add_user("cy");
+  std::string dee = add_user("dee");
+  auto r = service_->place_members(admin_, a.id, {{cy, std::nullopt}, {dee, foreign->id}});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::Invalid);
+  EXPECT_FALSE(service_->get_member(a.id, cy));  // the whole batch was refused
+}
+
+}  // namespace
+}  // namespace trivium::orgs

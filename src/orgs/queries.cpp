@@ -176,6 +176,24 @@ Result<void> insert_membership(db::Tx& tx, const std::string& org_id, const std:
   return ok();
 }
 
+Result<bool> ensure_membership(db::Tx& tx, const std::string& org_id, const std::string& user_id, int64_t now_ms) {
+  TRV_ASSIGN(int64_t added, tx.exec("INSERT INTO memberships (organisation_id, user_id, joined_at) VALUES ($1, $2, $3)"
+                                    " ON CONFLICT (organisation_id, user_id) DO NOTHING",
+                                    {org_id, user_id, now_ms}));
+  if (added == 0) return false;
+  TRV_TRY(tx.exec("INSERT INTO organisation_roles (organisation_id, user_id, role) VALUES ($1, $2, 'member')",
+                  {org_id, user_id}));
+  return true;
+}
+
+Result<void> add_department(db::Tx& tx, const std::string& org_id, const std::string& user_id,
+                            const std::string& department_id) {
+  TRV_TRY(tx.exec("INSERT INTO member_departments (organisation_id, user_id, department_id) VALUES ($1, $2, $3)"
+                  " ON CONFLICT (organisation_id, user_id, department_id) DO NOTHING",
+                  {org_id, user_id, department_id}));
+  return ok();
+}
+
 Result<void> set_roles(db::Tx& tx, const std::string& org_id, const std::string& user_id,
                        const std::vector<std::string>& roles) {
   TRV_TRY(tx.exec("DELETE FROM organisation_roles WHERE organisation_id = $1 AND user_id = $2", {org_id, user_id}));

@@ -45,6 +45,10 @@ Result<void> set_roles(db::Tx& tx, const std::string& org_id, const std::string&
                        const std::vector<std::string>& roles);
 Result<void> set_departments(db::Tx& tx, const std::string& org_id, const std::string& user_id,
                              const std::vector<std::string>& department_ids);
+// Membership with the role "member" unless the user has one; true if added now.
+Result<bool> ensure_membership(db::Tx& tx, const std::string& org_id, const std::string& user_id, int64_t now_ms);
+Result<void> add_department(db::Tx& tx, const std::string& org_id, const std::string& user_id,
+                            const std::string& department_id);
 Result<void> delete_membership(db::Tx& tx, const std::string& org_id, const std::string& user_id);
 Result<int64_t> count_admins(db::Tx& tx, const std::string& org_id);
 // Members with user id > after, ordered by user id, with roles and departments.
