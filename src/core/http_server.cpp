@@ -7,6 +7,7 @@
 #define BOOST_ENABLE_ASSERT_DEBUG_HANDLER
 #include <boost/assert.hpp>
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -169,7 +170,7 @@ struct HttpServer::Impl {
     static constexpr std::string_view kCommon =
         "X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n";
     std::string out;
-    out.reserve(320 + res.body.size());
+    out.reserve(320 + (res.body.size() <= kInlineBody ? res.body.size() : 0));
     out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
     out += std::to_string(res.status);
     out += ' ';
@@ -214,8 +215,16 @@ struct HttpServer::Impl {
       out += "\r\n";
     }
     out += "\r\n";
-    if (!bodiless && req.method != Method::Head) out += res.body;
+    if (!bodiless && req.method != Method::Head && res.body.size() <= kInlineBody) out += res.body;
     return out;
+  }
+  // Bodies up to this size are copied behind the head (one buffer, one
+  // write); larger ones are written from where they are (a gathered write),
+  // which spares a copy of tens of kilobytes per request.
+  static constexpr size_t kInlineBody = 8192;
+  static bool body_apart(const Request& req, const Response& res) {
+    const bool bodiless = res.status == 204 || res.status == 304 || (res.status >= 100 && res.status < 200);
+    return !bodiless && req.method != Method::Head && res.body.size() > kInlineBody;
   }
 
   // The answer to a request that could not be read completely (oversize,
@@ -257,13 +266,35 @@ struct HttpServer::Impl {
     peer = stream.socket().remote_endpoint(pec);
     beast::flat_buffer buffer;
     for (;;) {
-      if (stopping) break;
+      if (stopping) {
+        // Stopping: serve what has already arrived, take nothing new.
+        boost::system::error_code aec;
+        if (buffer.size() == 0 && (stream.socket().available(aec) == 0 || aec)) break;
+      }
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<uint32_t>(config.max_header_bytes));
-      parser.body_limit(config.max_body_bytes);
+      // The body's limit is the route's (uploads take more), known once the
+      // headers are read; Beast would check Content-Length against a limit
+      // set now, so the check is ours.
+      parser.body_limit(boost::none);
       stream.expires_after(std::chrono::seconds(buffer.size() ? config.read_timeout_s : config.idle_timeout_s));
-      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(use_awaitable));
+      auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, asio::as_tuple(use_awaitable));
       (void)n;
+      // From its headers on, a request is in flight: a shutdown waits for it.
+      if (!ec) conn->busy = true;
+      if (!ec && !parser.is_done()) {
+        const auto& head = parser.get();
+        const size_t limit = pipeline.body_limit(head.method_string(), head.target());
+        const auto declared = parser.content_length();
+        if (declared && *declared > limit) {
+          ec = bhttp::error::body_limit;
+        } else {
+          parser.body_limit(limit);
+          auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(use_awaitable));
+          (void)bn;
+          ec = bec;
+        }
+      }
       if (ec) {
         std::string answer;
         if (ec == bhttp::error::body_limit)
@@ -293,8 +324,10 @@ struct HttpServer::Impl {
       pipeline.finish(req, route, res, started);
       const bool keep = keep_alive && !stopping;
       std::string out = serialize(req, res, keep, version);
+      const std::array<asio::const_buffer, 2> parts{
+          asio::buffer(out), body_apart(req, res) ? asio::buffer(res.body) : asio::const_buffer()};
       stream.expires_after(std::chrono::seconds(config.read_timeout_s));
-      auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(out), asio::as_tuple(use_awaitable));
+      auto [wec, wn] = co_await asio::async_write(stream, parts, asio::as_tuple(use_awaitable));
       (void)wn;
       conn->busy = false;
       if (wec || !keep) break;
@@ -316,8 +349,11 @@ struct HttpServer::Impl {
       auto keep = c;
       asio::post(s->get_executor(), [keep] {
         if (!keep->closed && !keep->busy) {
-          boost::system::error_code ignored;
-          keep->stream->socket().cancel(ignored);
+          // Bytes waiting on the socket are a request that has arrived but
+          // is not read yet: it is served, not dropped.
+          boost::system::error_code ec;
+          if (keep->stream->socket().available(ec) > 0 && !ec) return;
+          keep->stream->socket().cancel(ec);
         }
       });
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,11 @@ namespace trivium {
 std::string new_id();
 // `bytes` random bytes, base64url without padding (16 bytes = 128 bits -> 22 chars).
 std::string random_token(size_t bytes = 32);
+// Standard base64 with padding, for binary data kept in text columns (the
+// store binds text; PostgreSQL refuses text that is not UTF-8).
+std::string base64_encode(std::string_view data);
+// nullopt unless `text` is valid standard base64.
+std::optional<std::string> base64_decode(std::string_view text);
 // Lower-case hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
 // Constant-time comparison for secrets.

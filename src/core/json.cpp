@@ -5,19 +5,20 @@
 #include <cmath>
 
 namespace trivium::json {
-namespace {
-
-bool has_forbidden_control(std::string_view s) {
-  for (unsigned char c : s)
-    if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') return true;
-  return false;
-}
 
 size_t utf8_length(std::string_view s) {
   size_t n = 0;
   for (unsigned char c : s)
     if ((c & 0xC0) != 0x80) ++n;
   return n;
+}
+
+namespace {
+
+bool has_forbidden_control(std::string_view s) {
+  for (unsigned char c : s)
+    if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') return true;
+  return false;
 }
 
 // Boost.JSON turns an out-of-range number such as 1e99999 into infinity;

@@ -31,6 +31,10 @@ Result<bj::object> parse_object(std::string_view text);
 
 std::string serialize(const bj::value& v);
 
+// Characters (code points) in valid UTF-8 text: the unit of every length
+// limit the API states.
+size_t utf8_length(std::string_view s);
+
 // 200/201/... response with Content-Type application/json.
 http::Response response(int status, const bj::value& v);
 

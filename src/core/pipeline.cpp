@@ -107,6 +107,13 @@ Pipeline::~Pipeline() = default;
 Metrics& Pipeline::metrics() { return *metrics_; }
 RateLimiter& Pipeline::rate_limiter() { return *limiter_; }
 
+size_t Pipeline::body_limit(std::string_view method, std::string_view target) const {
+  std::string_view path = target.substr(0, target.find('?'));
+  Match m = router_.match(parse_method(method), path);
+  if (m.kind == Match::Kind::Found && m.route->max_body) return m.route->max_body;
+  return config_.max_body_bytes;
+}
+
 bool Pipeline::offloaded(const Route& route) { return route.offload.value_or(!is_safe(route.method)); }
 
 const Route* Pipeline::prepare(Request& req, Response& out) {

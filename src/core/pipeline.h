@@ -61,6 +61,10 @@ class Pipeline {
   // (oversize, malformed), so they are counted and logged like the others.
   Response reject(Request& req, const Error& err, int64_t started_ns);
 
+  // The largest body the route for this request accepts (the server's
+  // default for unknown routes), asked once the headers are read.
+  size_t body_limit(std::string_view method, std::string_view target) const;
+
   Metrics& metrics();
   RateLimiter& rate_limiter();
   // Whether the route runs on the blocking pool.

@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+
+#include "core/test_store.h"
 #include <vector>
 
 #include "identity/identity.h"
@@ -47,22 +49,6 @@ struct FakeRequest {
   }
 };
 
-inline std::unique_ptr<db::Store> open_test_store(const std::string& sqlite_path) {
-  const char* pg = std::getenv("TRIVIUM_TEST_PG_URL");
-  auto store = db::open_store({pg ? std::string(pg) : "sqlite:" + sqlite_path});
-  if (pg) {
-    auto wiped = store->write([](db::Tx& tx) -> Result<void> {
-      TRV_TRY(tx.exec("DROP SCHEMA public CASCADE"));
-      TRV_TRY(tx.exec("CREATE SCHEMA public"));
-      return ok();
-    });
-    EXPECT_TRUE(wiped) << (wiped ? "" : wiped.error().detail);
-  }
-  auto migrated = db::migrate(*store);
-  EXPECT_TRUE(migrated) << (migrated ? "" : migrated.error().detail);
-  if (!migrated) return nullptr;
-  return store;
-}
 
 // The cheapest Argon2id parameters libsodium accepts, so that tests which
 // sign in many times stay fast; tests of the real parameters set their own.
@@ -82,7 +68,7 @@ class IdentityFixture : public ::testing::Test {
     char tmpl[] = "/tmp/trivium-identity-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    store_ = open_test_store(dir_ + "/identity.db");
+    store_ = trivium::testing::open_test_store(dir_ + "/identity.db");
     ASSERT_TRUE(store_);
     audit_ = std::make_unique<audit::AuditLog>(*store_, clock_);
     outbox_ = std::make_unique<mail::Outbox>(*store_, clock_, mailer_);

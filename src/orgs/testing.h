@@ -14,30 +14,13 @@
 #include <memory>
 #include <string>
 
+#include "core/test_store.h"
+
 #include "core/json.h"
 #include "orgs/orgs.h"
 
 namespace trivium::orgs::testing {
 
-// A migrated store: SQLite in `sqlite_path`, or, when TRIVIUM_TEST_PG_URL
-// names a PostgreSQL database, that database emptied first (so the same SQL
-// can be checked on both dialects by hand: the database is wiped).
-inline std::unique_ptr<db::Store> open_test_store(const std::string& sqlite_path) {
-  const char* pg = std::getenv("TRIVIUM_TEST_PG_URL");
-  auto store = db::open_store({pg ? std::string(pg) : "sqlite:" + sqlite_path});
-  if (pg) {
-    auto wiped = store->write([](db::Tx& tx) -> Result<void> {
-      TRV_TRY(tx.exec("DROP SCHEMA public CASCADE"));
-      TRV_TRY(tx.exec("CREATE SCHEMA public"));
-      return ok();
-    });
-    EXPECT_TRUE(wiped) << (wiped ? "" : wiped.error().detail);
-  }
-  auto migrated = db::migrate(*store);
-  EXPECT_TRUE(migrated) << (migrated ? "" : migrated.error().detail);
-  if (!migrated) return nullptr;
-  return store;
-}
 
 class OrgsFixture : public ::testing::Test {
  protected:
@@ -45,7 +28,7 @@ class OrgsFixture : public ::testing::Test {
     char tmpl[] = "/tmp/trivium-orgs-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    store_ = open_test_store(dir_ + "/orgs.db");
+    store_ = trivium::testing::open_test_store(dir_ + "/orgs.db");
     ASSERT_TRUE(store_);
     audit_ = std::make_unique<audit::AuditLog>(*store_, clock_);
     service_ = std::make_unique<Service>(*store_, clock_, *audit_,
@@ -68,10 +51,7 @@ class OrgsFixture : public ::testing::Test {
     const std::string id = "u-" + name;
     const std::string email = name + "@example.test";
     auto r = store_->write([&](db::Tx& tx) -> Result<void> {
-      TRV_TRY(
-          tx.exec("INSERT INTO users (id, email, email_normalized, display_name, created_at, updated_at) "
-                  "VALUES ($1, $2, $2, $3, 0, 0)",
-                  {id, email, name}));
+      TRV_TRY(trivium::testing::insert_user(tx, id, email, name));
       return ok();
     });
     EXPECT_TRUE(r) << (r ? "" : r.error().detail);
