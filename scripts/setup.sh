@@ -12,6 +12,7 @@ PACKAGES=(
   libboost1.81-all-dev libboost-json1.81-dev libtomlplusplus-dev libcli11-dev
   libspdlog-dev libfmt-dev libsodium-dev libpq-dev libsqlite3-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev libhowardhinnant-date-dev tzdata
   postgresql-15 nginx-light wrk clang-14 libclang-rt-14-dev
   curl ca-certificates python3
 )
