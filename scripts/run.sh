@@ -9,12 +9,6 @@ cd "$(dirname "$0")/.."
 cmake --preset release >/dev/null
 cmake --build --preset release
 
-# Hook: demo content. A later issue adds scripts/demo.sh, which fills a fresh
-# data folder with sample organisations and courses; until then there is none.
-if [ -x scripts/demo.sh ]; then
-  ./scripts/demo.sh build/release/trivium ./var
-fi
-
 # Defaults unless the caller gave their own (an option given twice is an error).
 has() {
   local a
@@ -24,5 +18,20 @@ has() {
 args=()
 has --data "$@" || args+=(--data ./var)
 has --listen "$@" || args+=(--listen 127.0.0.1:8080)
+
+# The data folder the server will use: the caller's --data, else ./var.
+data=./var
+prev=
+for a in "$@"; do
+  case "$a" in --data=*) data=${a#--data=} ;; esac
+  [ "$prev" = --data ] && data=$a
+  prev=$a
+done
+
+# Hook: demo content. scripts/demo.sh loads the demo catalog into the data
+# folder the first time (`trivium demo`) and prints the demo accounts.
+if [ -x scripts/demo.sh ]; then
+  ./scripts/demo.sh build/release/trivium "$data"
+fi
 
 exec build/release/trivium serve "${args[@]}" "$@"

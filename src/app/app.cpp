@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <stdexcept>
 
+#include "app/demo.h"
 #include "app/system_routes.h"
 #include "audit/audit.h"
 #include "authz/authz.h"
@@ -11,9 +12,13 @@
 #include "core/http_server.h"
 #include "core/metrics.h"
 #include "core/pipeline.h"
+#include "courses/courses.h"
 #include "identity/identity.h"
 #include "mail/mail.h"
 #include "orgs/orgs.h"
+#include "outline/outline.h"
+#include "roster/roster.h"
+#include "enrolment/enrolment.h"
 
 namespace trivium::app {
 
@@ -30,6 +35,14 @@ struct App::Parts {
   std::unique_ptr<identity::Authenticator> authenticator;
   std::unique_ptr<orgs::Service> orgs;
   std::unique_ptr<orgs::RoleSource> org_roles;
+  std::unique_ptr<courses::Service> courses;
+  std::unique_ptr<courses::RoleSource> course_roles;
+  // [outline: parts]
+  std::unique_ptr<outline::Service> outline;
+  // [enrolment: parts]
+  std::unique_ptr<enrolment::Service> enrolment;
+  std::unique_ptr<enrolment::RoleSource> enrolment_roles;
+  std::unique_ptr<roster::Service> roster;
   authz::Policy policy;
   http::Router router;
   http::Metrics* metrics = nullptr;  // owned by the pipeline; read by GET /metrics
@@ -44,6 +57,67 @@ std::unique_ptr<db::Store> open_and_migrate(const Config& config) {
   if (!status) throw std::runtime_error("cannot migrate the database: " + status.error().detail);
   spdlog::info("schema version {}", status->database_version);
   return store;
+}
+
+identity::RequestInfo info_of(const roster::Actor& a) {
+  identity::RequestInfo info;
+  info.ip = a.ip;
+  info.request_id = a.request_id;
+  info.actor_id = a.user_id;
+  return info;
+}
+
+// Roster imports write through the other modules' services.
+roster::Ports roster_ports(App::Parts& p) {
+  roster::Ports ports;
+  ports.departments = [&p](const std::string& org_id) -> Result<std::vector<std::pair<std::string, std::string>>> {
+    TRV_ASSIGN(auto deps, p.orgs->list_departments(org_id));
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& d : deps) out.emplace_back(d.name, d.id);
+    return out;
+  };
+  ports.run_organisation = [&p](const std::string& run_id) -> Result<std::string> {
+    TRV_ASSIGN(auto run, p.courses->run_for_enrolment(run_id));
+    return run.organisation_id;
+  };
+  ports.check_person = [&p](const std::string& email, const std::string& name) {
+    return p.identity->check_account_request({email, name, "en"});
+  };
+  ports.provision = [&p](const roster::Actor& actor, const std::vector<std::pair<std::string, std::string>>& people,
+                         bool notify) -> Result<std::vector<std::pair<std::string, bool>>> {
+    std::vector<identity::AccountRequest> batch;
+    batch.reserve(people.size());
+    for (const auto& [email, name] : people) batch.push_back({email, name, "en"});
+    TRV_ASSIGN(auto accounts, p.identity->provision_accounts(batch, notify, info_of(actor)));
+    std::vector<std::pair<std::string, bool>> out;
+    out.reserve(accounts.size());
+    for (auto& a : accounts) out.emplace_back(std::move(a.user_id), a.created);
+    return out;
+  };
+  ports.place = [&p](const roster::Actor& actor, const std::string& org_id,
+                     const std::vector<std::pair<std::string, std::optional<std::string>>>& batch) {
+    std::vector<orgs::MemberPlacement> placements;
+    placements.reserve(batch.size());
+    for (const auto& [user, department] : batch) placements.push_back({user, department});
+    return p.orgs->place_members({actor.user_id, actor.platform_admin, actor.ip, actor.request_id}, org_id,
+                                 placements);
+  };
+  ports.grant_staff = [&p](const roster::Actor& actor, const std::string& run_id, const std::string& user_id,
+                           const std::string& role) -> Result<void> {
+    auto granted = p.courses->grant({actor.user_id, actor.ip, actor.request_id}, {"run", run_id}, user_id, role);
+    if (!granted && granted.error().kind == ErrorKind::Conflict) return ok();  // held already
+    return granted;
+  };
+  ports.enrol = [&p](const roster::Actor& actor, const std::string& run_id,
+                     const std::vector<std::pair<std::string, std::optional<std::string>>>& batch)
+      -> Result<std::vector<roster::EnrolmentOutcome>> {
+    TRV_ASSIGN(auto outcomes, p.enrolment->enrol_batch({actor.user_id, actor.ip, actor.request_id}, run_id, batch));
+    std::vector<roster::EnrolmentOutcome> out;
+    out.reserve(outcomes.size());
+    for (auto& o : outcomes) out.push_back({std::move(o)});
+    return out;
+  };
+  return ports;
 }
 
 }  // namespace
@@ -62,17 +136,89 @@ App::App(Config config) : parts_(std::make_unique<Parts>()) {
     return p.identity->user_id_by_email(email);
   });
   p.org_roles = std::make_unique<orgs::RoleSource>(*p.store);
+  p.courses = std::make_unique<courses::Service>(*p.store, p.clock, *p.audit, *p.orgs);
+  p.courses->may_create = [&p](const std::string& user_id, const std::string& organisation_id) {
+    http::Subject who;
+    who.via = http::Subject::Via::Bearer;
+    who.user_id = user_id;
+    auto user = p.identity->get_user(user_id);
+    who.platform_admin = user && user->platform_role == "admin";
+    return p.policy.can(who, "courses.create", {"organisation", organisation_id});
+  };
+  p.course_roles = std::make_unique<courses::RoleSource>(*p.store, *p.orgs);
+  // [outline: construction]
+  p.outline = std::make_unique<outline::Service>(*p.store, p.clock, *p.audit, outline::course_lookup(*p.courses));
+  // [enrolment: construction]
+  p.enrolment = std::make_unique<enrolment::Service>(*p.store, p.clock, *p.audit, *p.outbox, [&p] {
+    enrolment::Ports ports;
+    ports.run = [&p](const std::string& run_id) { return p.courses->run_for_enrolment(run_id); };
+    ports.user_by_email = [&p](const std::string& email) { return p.identity->user_id_by_email(email); };
+    ports.in_audience = [&p](const courses::RunForEnrolment& run, const std::string& user_id) {
+      return p.courses->in_audience(run, user_id);
+    };
+    ports.invite_new_user = [&p](const std::string& email, const enrolment::Actor& actor) {
+      identity::RequestInfo info;
+      info.ip = actor.ip;
+      info.request_id = actor.request_id;
+      info.actor_id = actor.user_id;
+      return p.identity->invite(email, info);
+    };
+    ports.departments = [&p](const std::string& org_id) -> Result<std::vector<std::pair<std::string, std::string>>> {
+      TRV_ASSIGN(auto all, p.orgs->list_departments(org_id));
+      std::vector<std::pair<std::string, std::string>> out;
+      for (const auto& d : all) out.emplace_back(d.id, d.name);
+      return out;
+    };
+    ports.departments_of = [&p](const std::string& user_id, const std::string& org_id)
+        -> Result<std::vector<std::pair<std::string, std::string>>> {
+      TRV_ASSIGN(auto ids, p.orgs->departments_of(user_id, org_id));
+      TRV_ASSIGN(auto all, p.orgs->list_departments(org_id));
+      std::vector<std::pair<std::string, std::string>> out;
+      for (const auto& id : ids)
+        for (const auto& d : all)
+          if (d.id == id) out.emplace_back(d.id, d.name);
+      return out;
+    };
+    ports.public_url = p.identity->settings().public_url;
+    return ports;
+  }());
+  p.enrolment_roles = std::make_unique<enrolment::RoleSource>(
+      *p.store, [&p](const std::string& course_id) -> Result<std::vector<std::string>> {
+        TRV_ASSIGN(auto runs, p.courses->list_runs(course_id));
+        std::vector<std::string> ids;
+        for (const auto& r : runs) ids.push_back(r.id);
+        return ids;
+      });
+  p.roster = std::make_unique<roster::Service>(*p.store, p.clock, *p.audit, roster_ports(p));
 
   p.policy.declare(system_capabilities());
   p.policy.declare(identity::capabilities());
   p.policy.declare(orgs::capabilities());
   p.policy.declare(audit::capabilities());
+  p.policy.declare(courses::capabilities());
+  // [outline: capabilities]
+  p.policy.declare(outline::capabilities());
+  // [enrolment: capabilities]
+  p.policy.declare(enrolment::capabilities());
+  p.policy.declare(roster::capabilities());
   p.policy.add_role_source("organisation", *p.org_roles);
+  // The courses module owns the course and run contexts: it registers first.
+  p.policy.add_role_source("course", *p.course_roles);
+  p.policy.add_role_source("run", *p.course_roles);
+  // [enrolment: role sources]
+  p.policy.add_role_source("course", *p.enrolment_roles);
+  p.policy.add_role_source("run", *p.enrolment_roles);
 
   register_system_routes(p.router, {*p.store, &p.metrics, openapi_document(),
                                     p.config.test_hooks ? &p.clock : nullptr});
   identity::register_routes(p.router, *p.identity);
   orgs::register_routes(p.router, *p.orgs);
+  courses::register_routes(p.router, *p.courses);
+  // [outline: routes]
+  outline::register_routes(p.router, *p.outline);
+  // [enrolment: routes]
+  enrolment::register_routes(p.router, *p.enrolment);
+  roster::register_routes(p.router, *p.roster);
   audit::register_routes(p.router, *p.audit);
   // AC-01: a route whose capability nobody declared stops the start.
   if (auto ok = p.policy.verify_routes(p.router); !ok) throw std::logic_error(ok.error().detail);
@@ -93,6 +239,7 @@ App::App(Config config) : parts_(std::make_unique<Parts>()) {
 }
 
 App::~App() {
+  if (parts_ && parts_->roster) parts_->roster->stop();
   if (parts_ && parts_->outbox) parts_->outbox->stop();
   if (parts_ && parts_->store) parts_->store->close();
 }
@@ -115,8 +262,10 @@ void App::serve() {
   http::HttpServer server(p.config, *p.pipeline);
   server.listen();
   p.outbox->start();
+  p.roster->start();
   spdlog::info("listening on {} (port {})", p.config.listen, server.port());
   server.run();
+  p.roster->stop();
   p.outbox->stop();
   p.store->close();
 }
@@ -140,6 +289,12 @@ int App::reset_password(const std::string& email) {
   }
   std::cout << "new password for " << email << ": " << *pw << "\n(shown once; it must be changed at sign-in)\n";
   return 0;
+}
+
+int App::load_demo(std::ostream& out) {
+  Parts& p = *parts_;
+  return load_demo_content({p.config, p.clock, *p.identity, *p.orgs, *p.courses, *p.outline, *p.enrolment}, out,
+                           std::cerr);
 }
 
 }  // namespace trivium::app

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 
 #include "core/config.h"
@@ -31,9 +32,15 @@ class App {
   // Used by the CLI's `user` subcommand.
   int create_user(const std::string& email, const std::string& name, const std::string& password, bool admin);
   int reset_password(const std::string& email);
+  // `trivium demo`: loads the demo catalog unless it is there already, then
+  // prints the demo accounts to `out` (src/app/demo.cpp). Returns the exit status.
+  int load_demo(std::ostream& out);
+
+  // Everything the running service is made of (defined in app.cpp, where
+  // the wiring helpers use it).
+  struct Parts;
 
  private:
-  struct Parts;
   std::unique_ptr<Parts> parts_;
 };
 

@@ -6,7 +6,12 @@
 //   denied, anonymous        -> 401
 //   denied, signed in        -> 403 or 404
 //   allowed                  -> anything but 401/403 (and 404, unless the row says allow404), never 5xx
-//   organisation B's admin   -> never 2xx on organisation A's objects
+//   organisation B's admin   -> never 2xx on organisation A's objects (except
+//                               its public course and run, which anyone may see)
+// A row may carry "variants": the same operation again with other path
+// parameters (a public MOOC instead of the internal COOC; an object of
+// organisation A named under organisation B's course or run, which nobody may
+// reach), each with its own allow, body and allow404.
 import fs from 'node:fs';
 import { after, describe, test, assert, expectStatus, is2xx } from './lib/harness.mjs';
 import { startServer, randomHex } from './lib/server.mjs';
@@ -39,6 +44,119 @@ const victimToken = await victim.client.post('/api/v1/me/tokens', { name: 'victi
 expectStatus(victimToken, 201);
 ids.victim_token = victimToken.json.id;
 
+// --- Organisation A's courses and everything the course, outline, enrolment
+// and roster routes name, created by the platform admin: an internal COOC
+// (visible to A's members only) with a run, a published outline, an active
+// learner, cohorts, an invitation and a release date; a public MOOC of A with
+// a run; an internal COOC of B with a run; a roster import of A. The spare_*
+// objects are the ones DELETE rows remove (repair() makes new ones).
+async function made(res, status = 201) {
+  expectStatus(res, status);
+  return res.json;
+}
+const courseA = await made(await admin.post(`/api/v1/orgs/${orgA.id}/courses`, {
+  form: 'cooc_internal', slug: `matrix-cooc-${randomHex(3)}`, title: 'Matrix internal COOC',
+}));
+assert.equal(courseA.visibility, 'organisation');
+const coursePub = await made(await admin.post(`/api/v1/orgs/${orgA.id}/courses`, {
+  form: 'mooc', slug: `matrix-mooc-${randomHex(3)}`, title: 'Matrix public MOOC',
+}));
+assert.equal(coursePub.visibility, 'public');
+const courseB = await made(await admin.post(`/api/v1/orgs/${orgB.id}/courses`, {
+  form: 'cooc_internal', slug: `matrix-b-cooc-${randomHex(3)}`, title: 'Matrix B internal COOC',
+}));
+const runA = await made(await admin.post(`/api/v1/courses/${courseA.id}/runs`, { title: 'Matrix run', time_zone: 'Europe/Paris' }));
+const runPub = await made(await admin.post(`/api/v1/courses/${coursePub.id}/runs`, { title: 'Matrix public run' }));
+const runB = await made(await admin.post(`/api/v1/courses/${courseB.id}/runs`, { title: 'Matrix B run' }));
+const courseBase = `/api/v1/courses/${courseA.id}`;
+const moduleA = await made(await admin.post(`${courseBase}/modules`, { title: 'Week 1' }));
+const unitA = await made(await admin.post(`${courseBase}/modules/${moduleA.id}/units`, { title: 'Welcome' }));
+const blockA = await made(await admin.post(`${courseBase}/units/${unitA.id}/blocks`, {
+  type: 'text', title: 'Read me', settings: { markdown: 'Hello' },
+}));
+const versionA = await made(await admin.post(`${courseBase}/publish`, {}));
+const enrollee = await server.createUser({ display_name: 'Matrix enrollee' });
+expectStatus(await admin.post(`/api/v1/orgs/${orgA.id}/members`, { user_id: enrollee.id, roles: ['member'] }), 201);
+const enrolmentA = await made(await admin.post(`/api/v1/runs/${runA.id}/enrolments`, { user_id: enrollee.id }));
+assert.equal(enrolmentA.state, 'active');
+const cohortA = await made(await admin.post(`/api/v1/runs/${runA.id}/cohorts`, { name: 'Matrix cohort' }));
+// An internal COOC invites only members of its organisation.
+const invitee = await server.createUser({ display_name: 'Matrix invitee', login: false });
+expectStatus(await admin.post(`/api/v1/orgs/${orgA.id}/members`, { user_id: invitee.id, roles: ['member'] }), 201);
+await made(await admin.post(`/api/v1/runs/${runA.id}/invitations`, { emails: [invitee.email] }));
+const staffUser = await server.createUser({ display_name: 'Matrix staff', login: false });
+const importA = await made(
+  await admin.request('POST', `/api/v1/orgs/${orgA.id}/imports`, { body: 'email,name\n', contentType: 'text/csv; charset=utf-8' }),
+  202,
+);
+for (let i = 0; i < 200; i += 1) {
+  const job = await made(await admin.get(`/api/v1/orgs/${orgA.id}/imports/${importA.id}`), 200);
+  if (job.state === 'done' || job.state === 'failed') break;
+  await new Promise((r) => setTimeout(r, 25));
+}
+Object.assign(ids, {
+  org_b: orgB.id,
+  course_a: courseA.id,
+  course_pub: coursePub.id,
+  course_b: courseB.id,
+  run_a: runA.id,
+  run_pub: runPub.id,
+  run_b: runB.id,
+  module_a: moduleA.id,
+  unit_a: unitA.id,
+  block_a: blockA.id,
+  version_a: versionA.version,
+  enrolment_a: enrolmentA.id,
+  cohort_a: cohortA.id,
+  import_a: importA.id,
+  staff_user: staffUser.id,
+  staff_role: 'observer',
+  spare_module: null,
+  spare_unit: null,
+  spare_block: null,
+  spare_cohort: null,
+});
+
+// Each puts back one object of the world, as the platform admin.
+const recreate = {
+  spare_module: async () => {
+    ids.spare_module = (await made(await admin.post(`${courseBase}/modules`, { title: `Spare ${randomHex(2)}` }))).id;
+  },
+  spare_unit: async () => {
+    ids.spare_unit = (await made(await admin.post(`${courseBase}/modules/${moduleA.id}/units`, { title: `Spare ${randomHex(2)}` }))).id;
+  },
+  spare_block: async () => {
+    ids.spare_block = (await made(await admin.post(`${courseBase}/units/${unitA.id}/blocks`, {
+      type: 'text', title: `Spare ${randomHex(2)}`, settings: { markdown: 'spare' },
+    }))).id;
+  },
+  spare_cohort: async () => {
+    ids.spare_cohort = (await made(await admin.post(`/api/v1/runs/${runA.id}/cohorts`, { name: `Spare ${randomHex(3)}` }))).id;
+  },
+  course_staff: async () => {
+    expectStatus(await admin.request('PUT', `${courseBase}/staff/${staffUser.id}/observer`, { json: {} }), [200, 201, 204]);
+  },
+  run_staff: async () => {
+    expectStatus(await admin.request('PUT', `/api/v1/runs/${runA.id}/staff/${staffUser.id}/observer`, { json: {} }), [200, 201, 204]);
+  },
+  release_a: async () => {
+    expectStatus(await admin.request('PUT', `/api/v1/runs/${runA.id}/releases/${moduleA.id}`, {
+      json: { release_at: '2027-03-29T09:00:00+02:00' },
+    }), 200);
+  },
+  enrolment_a: async () => {
+    const e = await made(await admin.post(`/api/v1/runs/${runA.id}/enrolments`, { user_id: enrollee.id }));
+    ids.enrolment_a = e.id;
+  },
+};
+for (const name of Object.keys(recreate)) if (name !== 'enrolment_a') await recreate[name]();
+
+// Objects of organisation A that organisation B's admin must never reach.
+const ORG_A_PRIVATE = new Set([
+  'org_a', 'department_a', 'course_a', 'run_a', 'module_a', 'unit_a', 'block_a', 'enrolment_a', 'cohort_a',
+  'import_a', 'spare_module', 'spare_unit', 'spare_block', 'spare_cohort',
+]);
+
 const subjects = {};
 for (const [name, spec] of Object.entries(table.subjects)) {
   const s = { name, ...spec, client: null, roles: new Set() };
@@ -55,6 +173,15 @@ for (const [name, spec] of Object.entries(table.subjects)) {
     }
     if (spec.org_b_roles) {
       expectStatus(await admin.post(`/api/v1/orgs/${orgB.id}/members`, { user_id: u.id, roles: spec.org_b_roles }), 201);
+    }
+    for (const r of spec.run_a_roles || []) {
+      if (r === 'learner') {
+        expectStatus(await admin.post(`/api/v1/runs/${runA.id}/enrolments`, { user_id: u.id }), 201);
+        s.roles.add('course:learner');
+      } else {
+        expectStatus(await admin.request('PUT', `/api/v1/runs/${runA.id}/staff/${u.id}/${r}`, { json: {} }), [200, 201, 204]);
+      }
+      s.roles.add(`run:${r}`);
     }
   }
   subjects[name] = s;
@@ -88,6 +215,10 @@ function fill(path, row) {
 // Puts back what an allowed call removed, so that later calls find it.
 async function repair(row, s) {
   if (row.recreates === 'department_a') await newDepartment();
+  if (recreate[row.recreates]) await recreate[row.recreates]();
+  if (row.recreates === 'own_enrolment' && s.user && (s.run_a_roles || []).includes('learner')) {
+    expectStatus(await admin.post(`/api/v1/runs/${ids.run_a}/enrolments`, { user_id: s.user.id }), 201);
+  }
   if (row.recreates === 'victim_membership') {
     expectStatus(await admin.post(`/api/v1/orgs/${orgA.id}/members`, { user_id: victim.id, roles: ['member'] }), 201);
   }
@@ -109,7 +240,9 @@ async function call(key, row, s) {
 function verdict(row, s, res) {
   const allow = allowed(row, s);
   if (res.status >= 500) return `5xx`;
-  if (s.other_tenant && row.params && row.params.includes('org_a') && is2xx(res)) return 'cross-tenant 2xx (AC-04)';
+  if (s.other_tenant && row.params && row.params.some((p) => ORG_A_PRIVATE.has(p)) && is2xx(res)) {
+    return 'cross-tenant 2xx (AC-04)';
+  }
   if (!allow) {
     if (!s.client) return res.status === 401 ? null : 'anonymous must get 401';
     return [403, 404].includes(res.status) ? null : 'denied subject must get 403/404';
@@ -139,11 +272,15 @@ describe('AC-04 authorisation matrix (route x subject)', () => {
     test(`${key} [${op['x-trivium-action']}]`, async () => {
       if (row.action) assert.equal(op['x-trivium-action'], row.action, `${key} names the capability the table expects`);
       const problems = [];
-      for (const s of Object.values(subjects)) {
-        const res = await call(key, row, s);
-        const why = verdict(row, s, res);
-        if (why) problems.push(`${s.name}: ${why}: ${res.describe()}`);
-        if (is2xx(res)) await repair(row, s);
+      const cases = [row, ...(row.variants || []).map((v) => ({ key: row.key, body: row.body, ...v, variant: true }))];
+      for (const c of cases) {
+        const label = c.variant ? ` [${c.params.join(', ')}]` : '';
+        for (const s of Object.values(subjects)) {
+          const res = await call(key, c, s);
+          const why = verdict(c, s, res);
+          if (why) problems.push(`${s.name}${label}: ${why}: ${res.describe()}`);
+          if (is2xx(res)) await repair(c, s);
+        }
       }
       assert.deepEqual(problems, [], problems.join('\n'));
     });
@@ -166,5 +303,22 @@ describe('AC-04 authorisation matrix (route x subject)', () => {
     assert.ok(!listed.includes(orgA.id), 'does not see A');
     const members = await subjects.member_a.client.get('/api/v1/orgs');
     assert.ok(!members.json.items.map((o) => o.id).includes(orgB.id), 'A\'s member does not see B');
+  });
+
+  test('AC-04: the catalog shows organisation A\'s internal COOC to A\'s members only, its public MOOC to anyone', async () => {
+    const listed = async (client) => {
+      const res = await client.get(`/api/v1/courses?organisation=${orgA.id}&limit=100`);
+      expectStatus(res, 200);
+      return res.json.items.map((c) => c.id);
+    };
+    for (const name of ['anonymous', 'admin_b']) {
+      const seen = await listed(subjects[name].client || server.client());
+      assert.ok(seen.includes(coursePub.id), `${name} sees the public MOOC`);
+      assert.ok(!seen.includes(courseA.id), `${name} does not see A's internal COOC`);
+    }
+    for (const name of ['member_a', 'manager_a', 'platform_admin']) {
+      const seen = await listed(subjects[name].client);
+      assert.ok(seen.includes(coursePub.id) && seen.includes(courseA.id), `${name} sees both of A's courses`);
+    }
   });
 });

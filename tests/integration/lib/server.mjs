@@ -39,6 +39,28 @@ export function freePort() {
   });
 }
 
+// The binary under test.
+export function binaryPath() {
+  return process.env.TRIVIUM_BIN || path.join(repoRoot, 'build', 'debug', 'trivium');
+}
+
+// Runs the binary once with `args` (e.g. ['demo']) in a server's environment
+// (options.before gets it, and a started server keeps it as server.env), so
+// that the command uses the same data folder and database. Resolves to
+// {code, signal, stdout, stderr}.
+export function runCommand(args, { env, cwd, timeoutMs = 120000 }) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(binaryPath(), args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+    proc.stdout.on('data', (d) => { stdout += d.toString(); });
+    proc.stderr.on('data', (d) => { stderr += d.toString(); });
+    proc.on('error', (err) => { clearTimeout(timer); reject(err); });
+    proc.on('exit', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
+  });
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const randomHex = (bytes = 6) => crypto.randomBytes(bytes).toString('hex');
 // A password no common-password list holds.
@@ -109,8 +131,23 @@ export class Server {
     if (this.db) env.TRIVIUM_DATABASE_URL = this.db.url;
     Object.assign(env, o.env || {});
 
-    const bin = process.env.TRIVIUM_BIN || path.join(repoRoot, 'build', 'debug', 'trivium');
+    const bin = binaryPath();
     if (!fs.existsSync(bin)) throw new Error(`server binary ${bin} does not exist (build it, or set TRIVIUM_BIN)`);
+    this.env = env;
+    // options.before(dataDir, env): runs before `serve` (e.g. `trivium demo`
+    // on the fresh data folder); a string it returns is searched, like the
+    // server's output, for the first administrator's password.
+    this.beforeOutput = '';
+    if (o.before) {
+      try {
+        this.beforeOutput = (await o.before(this.dataDir, env)) || '';
+      } catch (err) {
+        // Nothing is running yet: release what start() took so far.
+        if (this.ownsMail) await this.mail.stop();
+        if (this.db && !o.database) await dropDatabase(this.db).catch(() => {});
+        throw err;
+      }
+    }
     this.log = fs.openSync(this.logPath, 'a');
     this.stdout = '';
     this.exit = null;
@@ -135,7 +172,7 @@ export class Server {
     running.add(this);
 
     await this.#waitReady(o.readyTimeoutMs || 60000);
-    const m = /Initial administrator: (\S+) password: (\S+)/.exec(this.stdout);
+    const m = /Initial administrator: (\S+) password: (\S+)/.exec(this.beforeOutput + this.stdout);
     if (m) this.admin = { email: m[1], password: m[2].replace(/["}\\,]+$/, '') };
     return this;
   }
