@@ -332,6 +332,72 @@ fi
 stop_pid "$IDLE_PID" 5
 IDLE_PID=""
 
+# CSV roster import: rows (e-mail, name, department) uploaded in one request and
+# polled until the background job is done; the time is from upload to done.
+import_rows=$([ "$smoke" -eq 1 ] && echo 2000 || echo 100000)
+import_seconds="n/a"
+import_scenario() {
+  local csrf org location state start end i
+  csrf=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["csrf_token"])' "$TMP/login.json")
+  api() {  # METHOD PATH [curl args...]
+    local method=$1 path=$2
+    shift 2
+    curl -s -X "$method" -H "Cookie: $COOKIE" -H "X-CSRF-Token: $csrf" "$@" "http://127.0.0.1:$PORT$path"
+  }
+  org=$(api POST /api/v1/orgs -H 'Content-Type: application/json' --data '{"slug":"bench-imports","name":"Bench"}' |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])') || return 1
+  api POST "/api/v1/orgs/$org/departments" -H 'Content-Type: application/json' --data '{"name":"Sales"}' >/dev/null
+  python3 -c '
+import sys
+n = int(sys.argv[1])
+with open(sys.argv[2], "w") as f:
+    f.write("email,name,department\n")
+    for i in range(n):
+        department = "Sales" if i % 3 == 0 else ""
+        f.write(f"learner{i}@bench.example,Learner {i},{department}\n")
+' "$import_rows" "$TMP/roster.csv"
+  start=$(date +%s.%N)
+  location=$(api POST "/api/v1/orgs/$org/imports" -H 'Content-Type: text/csv' --data-binary "@$TMP/roster.csv" \
+    -D - -o "$TMP/import.json" | awk -F': ' 'tolower($1) == "location" { print $2 }' | tr -d '\r')
+  [ -n "$location" ] || { cat "$TMP/import.json" >&2; return 1; }
+  for ((i = 0; i < 6000; i++)); do
+    state=$(api GET "$location" | python3 -c 'import json, sys; j = json.load(sys.stdin); print(j["state"], j["applied_rows"])')
+    case "$state" in done*|failed*) break ;; esac
+    sleep 0.05
+  done
+  end=$(date +%s.%N)
+  [ "${state%% *}" = done ] && [ "${state#* }" = "$import_rows" ] || { log "import ended as: $state"; return 1; }
+  import_seconds=$(python3 -c "print(f'{$end - $start:.2f}')")
+  log "CSV import: $import_rows rows in $import_seconds s"
+}
+import_scenario || { log "the CSV import scenario failed"; failures=$((failures + 1)); }
+
+# Catalog and outline: courses created through the API, then a one-word
+# search (anonymous, first page) and a learner's outline of a published course
+# of MODULES x UNITS (with its session cookie).
+catalog_courses=$([ "$smoke" -eq 1 ] && echo 60 || echo 2000)
+outline_modules=$([ "$smoke" -eq 1 ] && echo 5 || echo 50)
+outline_units=5
+S_SEARCH=""
+S_OUTLINE=""
+if python3 "$ROOT/bench/seed.py" "$PORT" "$ADMIN_EMAIL" "$ADMIN_PASSWORD" "$catalog_courses" "$outline_modules" \
+  "$outline_units" >"$TMP/seed.json" 2>"$TMP/seed.err"; then
+  SEARCH_PATH=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["search"])' "$TMP/seed.json")
+  OUTLINE_PATH=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["outline"])' "$TMP/seed.json")
+  LEARNER_COOKIE=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["learner_cookie"])' "$TMP/seed.json")
+  log "seeded $catalog_courses courses ($(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["courses_per_second"])' "$TMP/seed.json") courses/s through the API)"
+  fetch "$SEARCH_PATH" "$WWW/search"
+  fetch "$OUTLINE_PATH" "$WWW/outline" "$LEARNER_COOKIE"
+  S_SEARCH="GET catalog search, 1 word, first page ($catalog_courses courses, $(stat -c %s "$WWW/search") B)"
+  S_OUTLINE="GET run outline as a learner ($outline_modules x $outline_units units, $(stat -c %s "$WWW/outline") B)"
+  measure 31 search "$S_SEARCH" "trivium" "http://127.0.0.1:$PORT$SEARCH_PATH" "$SERVER_PID" ""
+  measure 41 outline "$S_OUTLINE" "trivium" "http://127.0.0.1:$PORT$OUTLINE_PATH" "$SERVER_PID" "$LEARNER_COOKIE"
+else
+  cat "$TMP/seed.err" >&2
+  log "seeding the catalog failed"
+  failures=$((failures + 1))
+fi
+
 # The same server without its access log, to show what the default costs.
 stop_pid "$SERVER_PID" 30
 SERVER_PID=""
@@ -339,10 +405,19 @@ start_server 0
 login
 measure 12 healthz "$S_HEALTH" "trivium, access log off" "http://127.0.0.1:$PORT/healthz" "$SERVER_PID" ""
 measure 22 me "$S_ME" "trivium, access log off" "http://127.0.0.1:$PORT/api/v1/me" "$SERVER_PID" "$COOKIE"
+if [ -n "$S_SEARCH" ]; then
+  measure 32 search "$S_SEARCH" "trivium, access log off" "http://127.0.0.1:$PORT$SEARCH_PATH" "$SERVER_PID" ""
+  measure 42 outline "$S_OUTLINE" "trivium, access log off" "http://127.0.0.1:$PORT$OUTLINE_PATH" "$SERVER_PID" \
+    "$LEARNER_COOKIE"
+fi
 stop_pid "$SERVER_PID" 30
 SERVER_PID=""
 add_row 13 "$S_HEALTH" "nginx static" "$TMP/nginx-healthz.runs" "-" "$NGINX_WORKER"
 add_row 23 "$S_ME" "nginx static" "$TMP/nginx-me.runs" "-" "$NGINX_WORKER"
+if [ -n "$S_SEARCH" ]; then
+  add_row 33 "$S_SEARCH" "nginx static" "$TMP/nginx-search.runs" "-" "$NGINX_WORKER"
+  add_row 43 "$S_OUTLINE" "nginx static" "$TMP/nginx-outline.runs" "-" "$NGINX_WORKER"
+fi
 if grep -aqiE '"level":"(error|critical)"|\] (error|critical)' "$TMP"/server-*.log; then
   grep -aiE '"level":"(error|critical)"|\] (error|critical)' "$TMP"/server-*.log | head -5 >&2
   log "the server logged errors"
@@ -368,14 +443,20 @@ report() {
   echo
   echo "Idle keep-alive connections: $idle open (one request each), server RSS $rss_idle MB (before: $rss_before MB)."
   echo
+  echo "CSV roster import (accounts + memberships, one request, background job): $import_rows rows in $import_seconds s (target: 100,000 rows in <= 10 s)."
+  echo
   echo "Targets (foundation issue): /healthz >= 100% of nginx, /api/v1/me >= 90%, p99 <= 5 ms, RSS < 50 MB at 1,000 connections."
+  echo "Targets (course issue, at 10,000 courses and 1,000,000 learners once the data generator exists): search and outline >= 50% of nginx and >= 10,000 req/s, p99 <= 10 ms."
   awk -F'\t' -v rss_idle="$rss_idle" -v idle="$idle" '
     function verdict(ok) { return ok ? "met" : "NOT met" }
     $1 == 11 { hr = $8; hp = $6 } $1 == 21 { mr = $8; mp = $6 }
+    $1 == 31 { sr = $8; sp = $6; srps = $4 } $1 == 41 { olr = $8; op = $6; orps = $4 }
     $1 == 11 || $1 == 12 { on_off[$1] = $4 } $1 == 21 || $1 == 22 { on_off[$1] = $4 }
     END {
       if (hr != "") printf "- /healthz: %s of nginx: %s\n", hr, verdict(hr + 0 >= 100)
       if (mr != "") printf "- /api/v1/me: %s of nginx: %s\n", mr, verdict(mr + 0 >= 90)
+      if (sr != "") printf "- catalog search: %s of nginx, %d req/s, p99 %s ms: %s\n", sr, srps, sp, verdict(sr + 0 >= 50 && srps >= 10000 && sp <= 10)
+      if (olr != "") printf "- run outline: %s of nginx, %d req/s, p99 %s ms: %s\n", olr, orps, op, verdict(olr + 0 >= 50 && orps >= 10000 && op <= 10)
       printf "- p99 (default configuration): %s ms on /healthz, %s ms on /api/v1/me: %s\n", hp, mp, verdict(hp <= 5 && mp <= 5)
       if (rss_idle != "n/a")
         printf "- RSS with %d idle connections: %s MB: %s%s\n", idle, rss_idle, verdict(rss_idle < 50), idle == 1000 ? "" : " (measured at " idle ", not 1,000)"

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <ctime>
 #include <iterator>
 #include <mutex>
@@ -101,11 +102,38 @@ struct AccessLog::Impl {
   bool json;
   std::mutex registry_mu;
   std::vector<std::unique_ptr<Buffer>> buffers;
-  std::mutex out_mu;
   std::mutex stop_mu;
   std::condition_variable stop_cv;
   bool stopping = false;
+  // Every chunk goes through this queue (under stop_mu) and is written by
+  // drain(), one drain at a time, so each thread's lines stay in order. A
+  // request thread only queues: it never waits for the file system, whose
+  // writes can stall (dirty-page throttling) for longer than many requests
+  // take; only when the flusher is kMaxQueued chunks behind does it drain
+  // the queue itself (back-pressure rather than unbounded memory).
+  std::deque<std::string> queue;
+  static constexpr size_t kMaxQueued = 64;  // 2 MiB
+  std::mutex drain_mu;
   std::thread flusher;
+
+  // Called with the chunk's buffer locked, so that a buffer's chunks enter
+  // the queue in the order they were cut. Returns whether the queue is full.
+  bool enqueue(std::string&& chunk) {
+    std::lock_guard lock(stop_mu);
+    queue.push_back(std::move(chunk));
+    stop_cv.notify_one();
+    return queue.size() >= kMaxQueued;
+  }
+
+  void drain() {
+    std::lock_guard order(drain_mu);
+    std::deque<std::string> batch;
+    {
+      std::lock_guard lock(stop_mu);
+      batch.swap(queue);
+    }
+    for (const std::string& chunk : batch) write_out(chunk);
+  }
 
   Buffer& mine() {
     thread_local Impl* owner = nullptr;
@@ -121,8 +149,7 @@ struct AccessLog::Impl {
     return *buffer;
   }
 
-  void write_out(const std::string& chunk) {
-    std::lock_guard lock(out_mu);
+  static void write_out(const std::string& chunk) {
     size_t done = 0;
     while (done < chunk.size()) {
       ssize_t n = ::write(STDOUT_FILENO, chunk.data() + done, chunk.size() - done);
@@ -134,22 +161,22 @@ struct AccessLog::Impl {
     }
   }
 
+  // Queues what every thread has buffered, then writes the queue.
   void flush_all() {
     std::vector<Buffer*> all;
     {
       std::lock_guard lock(registry_mu);
       for (auto& b : buffers) all.push_back(b.get());
     }
-    std::string chunk;
     for (Buffer* b : all) {
-      {
-        std::lock_guard lock(b->mu);
-        chunk.swap(b->data);
-        b->data.reserve(kChunk + 1024);
-      }
-      if (!chunk.empty()) write_out(chunk);
-      chunk.clear();
+      std::lock_guard lock(b->mu);
+      if (b->data.empty()) continue;
+      std::string chunk;
+      chunk.swap(b->data);
+      b->data.reserve(kChunk + 1024);
+      enqueue(std::move(chunk));
     }
+    drain();
   }
 };
 
@@ -157,10 +184,15 @@ AccessLog::AccessLog(bool json) : impl_(std::make_unique<Impl>()) {
   impl_->json = json;
   impl_->flusher = std::thread([impl = impl_.get()] {
     std::unique_lock lock(impl->stop_mu);
+    auto next_flush = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     while (!impl->stopping) {
-      impl->stop_cv.wait_for(lock, std::chrono::seconds(1));
+      impl->stop_cv.wait_until(lock, next_flush, [impl] { return impl->stopping || !impl->queue.empty(); });
       lock.unlock();
-      impl->flush_all();
+      impl->drain();
+      if (std::chrono::steady_clock::now() >= next_flush) {
+        impl->flush_all();
+        next_flush = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+      }
       lock.lock();
     }
   });
@@ -210,7 +242,7 @@ void AccessLog::record(const Line& l) {
     cached_secs = t;
   }
   Impl::Buffer& b = impl_->mine();
-  std::string chunk;
+  bool behind = false;
   {
     std::lock_guard lock(b.mu);
     std::string& d = b.data;
@@ -246,9 +278,14 @@ void AccessLog::record(const Line& l) {
       else append_escaped(d, l.user);
       d += '\n';
     }
-    if (b.data.size() >= Impl::kChunk) chunk.swap(b.data);
+    if (b.data.size() >= Impl::kChunk) {
+      std::string chunk;
+      chunk.swap(b.data);
+      b.data.reserve(Impl::kChunk + 1024);
+      behind = impl_->enqueue(std::move(chunk));
+    }
   }
-  if (!chunk.empty()) impl_->write_out(chunk);
+  if (behind) impl_->drain();
 }
 
 }  // namespace trivium
