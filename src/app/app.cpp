@@ -153,6 +153,14 @@ App::App(Config config) : parts_(std::make_unique<Parts>()) {
     enrolment::Ports ports;
     ports.run = [&p](const std::string& run_id) { return p.courses->run_for_enrolment(run_id); };
     ports.user_by_email = [&p](const std::string& email) { return p.identity->user_id_by_email(email); };
+    ports.email_of = [&p](const std::string& user_id) -> Result<std::optional<std::string>> {
+      auto user = p.identity->get_user(user_id);
+      if (!user) {
+        if (user.error().kind == ErrorKind::NotFound) return std::optional<std::string>{};
+        return user.failure();
+      }
+      return std::optional<std::string>(user->email);
+    };
     ports.in_audience = [&p](const courses::RunForEnrolment& run, const std::string& user_id) {
       return p.courses->in_audience(run, user_id);
     };

@@ -118,6 +118,9 @@ struct Ports {
   std::function<Result<courses::RunForEnrolment>(const std::string& run_id)> run;
   // The account with this e-mail (any case), nullopt if none.
   std::function<Result<std::optional<std::string>>(const std::string& email)> user_by_email;
+  // The e-mail address of an account (nullopt if none), to tell a learner
+  // how their request was decided. Unset: no such mail.
+  std::function<Result<std::optional<std::string>>(const std::string& user_id)> email_of;
   // Sends identity's account-creation invitation to an unknown address
   // (its own transaction; Conflict if an account exists meanwhile).
   std::function<Result<void>(const std::string& email, const Actor& actor)> invite_new_user;

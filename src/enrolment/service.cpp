@@ -19,6 +19,29 @@ Failure no_enrolment() {
   return fail(ErrorKind::NotFound, "No such enrolment.");
 }
 
+// The learner's mail about a decision on their request: approved (active or
+// on the waitlist) or rejected, with the trainer's message.
+mail::Message decision_mail(const std::string& to, const courses::RunForEnrolment& run, const Enrolment& e,
+                            const std::string& link) {
+  const std::string title = run.course_title + (run.run.title.empty() ? "" : " — " + run.run.title);
+  std::string subject, text;
+  if (e.state == "rejected") {
+    subject = "Request not accepted: " + run.course_title;
+    text = fmt::format("Hello,\n\nYour request to join \"{}\" was not accepted.\n", title);
+  } else if (e.state == "waitlisted") {
+    subject = "On the waitlist: " + run.course_title;
+    text = fmt::format(
+        "Hello,\n\nYour request to join \"{}\" was approved, but the course is full: you are on the waitlist "
+        "and get the next free seat in turn.\n",
+        title);
+  } else {
+    subject = "Request approved: " + run.course_title;
+    text = fmt::format("Hello,\n\nYour request to join \"{}\" was approved: you are enrolled.\n\n{}\n", title, link);
+  }
+  if (!e.decision_message.empty()) text += "\nMessage from the course team:\n\n" + e.decision_message + "\n";
+  return {to, subject, text};
+}
+
 Result<void> check_window(const courses::CourseRun& run, int64_t now) {
   if (run.enrolment_opens_at_ms && now < *run.enrolment_opens_at_ms) {
     return fail(ErrorKind::Conflict, "Enrolment in this run is not open yet.");
@@ -202,9 +225,23 @@ Result<Enrolment> Service::mine(const std::string& user_id, const std::string& r
 
 // --- Trainers ----------------------------------------------------------------
 
+Result<std::optional<std::string>> Service::Impl::learner_address(const std::string& run_id,
+                                                                  const std::string& enrolment_id) {
+  if (!ports.email_of) return std::optional<std::string>{};
+  std::optional<Enrolment> e;
+  TRV_TRY(store.read([&](db::Tx& tx) -> Result<void> {
+    TRV_ASSIGN(e, queries::find_by_id(tx, run_id, enrolment_id));
+    return ok();
+  }));
+  if (!e) return std::optional<std::string>{};
+  return ports.email_of(e->user_id);
+}
+
 Result<Enrolment> Service::approve(const Actor& actor, const std::string& run_id, const std::string& enrolment_id,
                                    const std::string& message) {
   TRV_ASSIGN(courses::RunForEnrolment run, impl_->run(run_id));
+  // Asked before the transaction: identity must not run on the writer.
+  TRV_ASSIGN(std::optional<std::string> address, impl_->learner_address(run_id, enrolment_id));
   const int64_t now = impl_->clock.now_ms();
   Enrolment e;
   TRV_TRY(impl_->store.write([&](db::Tx& tx) -> Result<void> {
@@ -227,6 +264,7 @@ Result<Enrolment> Service::approve(const Actor& actor, const std::string& run_id
     e.decision_message = message;
     e.decided_by = actor.user_id;
     e.updated_at_ms = now;
+    if (address) TRV_TRY(impl_->outbox.enqueue(tx, decision_mail(*address, run, e, impl_->run_link(run_id))));
     return impl_->record(tx, actor, run, e, false, "enrolment.approved");
   }));
   return e;
@@ -235,6 +273,7 @@ Result<Enrolment> Service::approve(const Actor& actor, const std::string& run_id
 Result<Enrolment> Service::reject(const Actor& actor, const std::string& run_id, const std::string& enrolment_id,
                                   const std::string& message) {
   TRV_ASSIGN(courses::RunForEnrolment run, impl_->run(run_id));
+  TRV_ASSIGN(std::optional<std::string> address, impl_->learner_address(run_id, enrolment_id));
   const int64_t now = impl_->clock.now_ms();
   Enrolment e;
   TRV_TRY(impl_->store.write([&](db::Tx& tx) -> Result<void> {
@@ -251,6 +290,7 @@ Result<Enrolment> Service::reject(const Actor& actor, const std::string& run_id,
     e.decision_message = message;
     e.decided_by = actor.user_id;
     e.updated_at_ms = now;
+    if (address) TRV_TRY(impl_->outbox.enqueue(tx, decision_mail(*address, run, e, impl_->run_link(run_id))));
     return impl_->record(tx, actor, run, e, false, "enrolment.rejected");
   }));
   return e;

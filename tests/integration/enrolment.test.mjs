@@ -113,6 +113,16 @@ describe('enrolment', () => {
     assert.equal(no.json.state, 'rejected');
     assert.equal(no.json.decision_message, 'Full, sorry');
     expectProblem(await trainer.client.post(`/api/v1/runs/${r.id}/enrolments/${rx.id}/approve`), 409);
+    // Each learner hears of the decision by mail, with the trainer's message.
+    const approved = await server.mail.next(a.email, { match: /approved/ });
+    assert.match(approved.subject, /^Request approved: /);
+    assert.match(approved.text, /you are enrolled/);
+    assert.match(approved.text, /Welcome/);
+    assert.ok(approved.text.includes(`/runs/${r.id}`), approved.text);
+    const waiting = await server.mail.next(b.email, { match: /waitlist/ });
+    assert.match(waiting.subject, /^On the waitlist: /);
+    const refused = await server.mail.next(x.email, { match: /not accepted/ });
+    assert.match(refused.text, /Full, sorry/);
     // The trainer removes the learner: the waitlisted one moves up.
     const removed = await trainer.client.del(`/api/v1/runs/${r.id}/enrolments/${ra.json.id}`);
     expectStatus(removed, 200);
