@@ -1,5 +1,6 @@
 #include "app/app.h"
 
+#include <algorithm>
 #include <iostream>
 #include <spdlog/spdlog.h>
 #include <stdexcept>
@@ -67,14 +68,23 @@ identity::RequestInfo info_of(const roster::Actor& a) {
   return info;
 }
 
+// (id, name) of every department of an organisation, as the ports of
+// roster imports and enrolment take them.
+Result<std::vector<std::pair<std::string, std::string>>> department_names(App::Parts& p, const std::string& org_id) {
+  TRV_ASSIGN(auto all, p.orgs->list_departments(org_id));
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(all.size());
+  for (const auto& d : all) out.emplace_back(d.id, d.name);
+  return out;
+}
+
 // Roster imports write through the other modules' services.
 roster::Ports roster_ports(App::Parts& p) {
   roster::Ports ports;
   ports.departments = [&p](const std::string& org_id) -> Result<std::vector<std::pair<std::string, std::string>>> {
-    TRV_ASSIGN(auto deps, p.orgs->list_departments(org_id));
-    std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& d : deps) out.emplace_back(d.name, d.id);
-    return out;
+    TRV_ASSIGN(auto named, department_names(p, org_id));
+    for (auto& [id, name] : named) std::swap(id, name);  // name -> id
+    return named;
   };
   ports.run_organisation = [&p](const std::string& run_id) -> Result<std::string> {
     TRV_ASSIGN(auto run, p.courses->run_for_enrolment(run_id));
@@ -171,20 +181,16 @@ App::App(Config config) : parts_(std::make_unique<Parts>()) {
       info.actor_id = actor.user_id;
       return p.identity->invite(email, info);
     };
-    ports.departments = [&p](const std::string& org_id) -> Result<std::vector<std::pair<std::string, std::string>>> {
-      TRV_ASSIGN(auto all, p.orgs->list_departments(org_id));
-      std::vector<std::pair<std::string, std::string>> out;
-      for (const auto& d : all) out.emplace_back(d.id, d.name);
-      return out;
-    };
+    ports.departments = [&p](const std::string& org_id) { return department_names(p, org_id); };
     ports.departments_of = [&p](const std::string& user_id, const std::string& org_id)
         -> Result<std::vector<std::pair<std::string, std::string>>> {
       TRV_ASSIGN(auto ids, p.orgs->departments_of(user_id, org_id));
-      TRV_ASSIGN(auto all, p.orgs->list_departments(org_id));
-      std::vector<std::pair<std::string, std::string>> out;
-      for (const auto& id : ids)
-        for (const auto& d : all)
-          if (d.id == id) out.emplace_back(d.id, d.name);
+      TRV_ASSIGN(auto all, department_names(p, org_id));
+      std::vector<std::pair<std::string, std::string>> out;  // in the member's order
+      for (const auto& id : ids) {
+        auto d = std::find_if(all.begin(), all.end(), [&id](const auto& x) { return x.first == id; });
+        if (d != all.end()) out.push_back(*d);
+      }
       return out;
     };
     ports.public_url = p.identity->settings().public_url;

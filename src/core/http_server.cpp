@@ -208,23 +208,27 @@ struct HttpServer::Impl {
     if (req.secure) out += "Strict-Transport-Security: max-age=31536000; includeSubDomains\r\n";
     if (!keep_alive) out += "Connection: close\r\n";
     else if (version == 10) out += "Connection: keep-alive\r\n";
-    const bool bodiless = res.status == 204 || res.status == 304 || (res.status >= 100 && res.status < 200);
-    if (!bodiless) {
+    if (!bodiless(res)) {
       out += "Content-Length: ";
       out += std::to_string(res.body.size());
       out += "\r\n";
     }
     out += "\r\n";
-    if (!bodiless && req.method != Method::Head && res.body.size() <= kInlineBody) out += res.body;
+    if (sends_body(req, res) && res.body.size() <= kInlineBody) out += res.body;
     return out;
   }
   // Bodies up to this size are copied behind the head (one buffer, one
   // write); larger ones are written from where they are (a gathered write),
   // which spares a copy of tens of kilobytes per request.
   static constexpr size_t kInlineBody = 8192;
+  static bool bodiless(const Response& res) {
+    return res.status == 204 || res.status == 304 || (res.status >= 100 && res.status < 200);
+  }
+  static bool sends_body(const Request& req, const Response& res) {
+    return !bodiless(res) && req.method != Method::Head;
+  }
   static bool body_apart(const Request& req, const Response& res) {
-    const bool bodiless = res.status == 204 || res.status == 304 || (res.status >= 100 && res.status < 200);
-    return !bodiless && req.method != Method::Head && res.body.size() > kInlineBody;
+    return sends_body(req, res) && res.body.size() > kInlineBody;
   }
 
   // The answer to a request that could not be read completely (oversize,

@@ -30,6 +30,8 @@ struct Service::Impl {
   // Writes an enrolment (new or existing) and its audit event.
   Result<void> record(db::Tx& tx, const Actor& actor, const courses::RunForEnrolment& run, const Enrolment& e,
                       bool is_new, std::string action);
+  // One enrolment of a run by id, read outside any write.
+  Result<std::optional<Enrolment>> read_by_id(const std::string& run_id, const std::string& enrolment_id);
   // The address of the enrolment's learner (nullopt: no mail to send).
   Result<std::optional<std::string>> learner_address(const std::string& run_id, const std::string& enrolment_id);
   // Where a learner finds the run, for links in mails.

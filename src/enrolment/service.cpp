@@ -228,11 +228,7 @@ Result<Enrolment> Service::mine(const std::string& user_id, const std::string& r
 Result<std::optional<std::string>> Service::Impl::learner_address(const std::string& run_id,
                                                                   const std::string& enrolment_id) {
   if (!ports.email_of) return std::optional<std::string>{};
-  std::optional<Enrolment> e;
-  TRV_TRY(store.read([&](db::Tx& tx) -> Result<void> {
-    TRV_ASSIGN(e, queries::find_by_id(tx, run_id, enrolment_id));
-    return ok();
-  }));
+  TRV_ASSIGN(std::optional<Enrolment> e, read_by_id(run_id, enrolment_id));
   if (!e) return std::optional<std::string>{};
   return ports.email_of(e->user_id);
 }
@@ -361,12 +357,17 @@ Result<Enrolment> Service::enrol_directly(const Actor& actor, const std::string&
   return e;
 }
 
-Result<Enrolment> Service::get(const std::string& run_id, const std::string& enrolment_id) {
+Result<std::optional<Enrolment>> Service::Impl::read_by_id(const std::string& run_id, const std::string& enrolment_id) {
   std::optional<Enrolment> e;
-  TRV_TRY(impl_->store.read([&](db::Tx& tx) -> Result<void> {
+  TRV_TRY(store.read([&](db::Tx& tx) -> Result<void> {
     TRV_ASSIGN(e, queries::find_by_id(tx, run_id, enrolment_id));
     return ok();
   }));
+  return e;
+}
+
+Result<Enrolment> Service::get(const std::string& run_id, const std::string& enrolment_id) {
+  TRV_ASSIGN(std::optional<Enrolment> e, impl_->read_by_id(run_id, enrolment_id));
   if (!e) return no_enrolment();
   return *e;
 }
