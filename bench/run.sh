@@ -256,25 +256,31 @@ add_row() {
     >>"$ROWS"
 }
 
-# measure ORDER KEY SCENARIO TARGET URL PID COOKIE: $repeat wrk runs of the
-# server, each followed by one of nginx serving the same body (bench file
-# KEY), so that each ratio compares two runs made seconds apart; the row keeps
-# the median run and the median ratio.
+# measure ORDER KEY SCENARIO TARGET URL PID COOKIE [SCRIPT]: $repeat wrk runs
+# of the server, each followed by one of nginx serving the same body (bench
+# file KEY), so that each ratio compares two runs made seconds apart; the row
+# keeps the median run and the median ratio. SCRIPT, a wrk Lua script, shapes
+# the requests of both (it adds the cookie itself when TRIVIUM_COOKIE is set).
 measure() {
-  local order=$1 key=$2 scenario=$3 target=$4 url=$5 pid=$6 cookie=$7 r t n
+  local order=$1 key=$2 scenario=$3 target=$4 url=$5 pid=$6 cookie=$7 script=${8:-} r t n
   local args=(-t1 "-c$connections" --latency) nginx_url="http://127.0.0.1:$NGINX_PORT/$2"
   local runs="$TMP/runs-$order" nginx_runs="$TMP/nginx-$key.runs" ratios="$TMP/ratios-$order"
-  local cookie_args=()
-  [ -z "$cookie" ] || cookie_args=(-s "$ROOT/bench/wrk-cookie.lua")
+  local cookie_args=() nginx_args=()
+  if [ -n "$script" ]; then
+    cookie_args=(-s "$script")
+    nginx_args=(-s "$script")
+  elif [ -n "$cookie" ]; then
+    cookie_args=(-s "$ROOT/bench/wrk-cookie.lua")
+  fi
   : >"$runs"
   : >"$ratios"
   if [ "$smoke" -eq 0 ]; then  # warm-up, not recorded
     TRIVIUM_COOKIE=$cookie taskset -c 1 wrk "${args[@]}" "${cookie_args[@]}" -d2s "$url" >/dev/null 2>&1 || true
-    taskset -c 1 wrk "${args[@]}" -d2s "$nginx_url" >/dev/null 2>&1 || true
+    taskset -c 1 wrk "${args[@]}" "${nginx_args[@]}" -d2s "$nginx_url" >/dev/null 2>&1 || true
   fi
   for ((r = 1; r <= repeat; r++)); do
     if ! TRIVIUM_COOKIE=$cookie wrk_once "$runs" "${args[@]}" "${cookie_args[@]}" "-d${duration}s" "$url" ||
-      ! wrk_once "$nginx_runs" "${args[@]}" "-d${duration}s" "$nginx_url"; then
+      ! wrk_once "$nginx_runs" "${args[@]}" "${nginx_args[@]}" "-d${duration}s" "$nginx_url"; then
       log "wrk failed for $scenario ($target or nginx)"
       failures=$((failures + 1))
       return
@@ -398,6 +404,64 @@ else
   failures=$((failures + 1))
 fi
 
+# Course video: a file uploaded through the resumable-upload API, then read
+# by an enrolled learner as a player seeking through it would: random 1 MiB
+# byte ranges (bench/wrk-range.lua), against nginx serving the same file with
+# the same ranges.
+video_bytes=$([ "$smoke" -eq 1 ] && echo $((16 << 20)) || echo $((64 << 20)))
+export TRIVIUM_VIDEO_BYTES=$video_bytes
+S_VIDEO=""
+if python3 "$ROOT/bench/upload_video.py" "$PORT" "$ADMIN_EMAIL" "$ADMIN_PASSWORD" "$video_bytes" "$WWW/video" \
+  >"$TMP/video.json" 2>"$TMP/video.err"; then
+  VIDEO_PATH=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["content"])' "$TMP/video.json")
+  VIDEO_COOKIE=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["learner_cookie"])' "$TMP/video.json")
+  video_upload_s=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["upload_seconds"])' "$TMP/video.json")
+  log "uploaded a $((video_bytes >> 20)) MiB video in ${video_upload_s} s (8 MiB chunks)"
+  # The bytes served are the bytes uploaded, for Trivium and for nginx.
+  cmp -s "$WWW/video" <(curl -s -H "Cookie: $VIDEO_COOKIE" "http://127.0.0.1:$PORT$VIDEO_PATH") ||
+    die "Trivium does not serve the uploaded video"
+  cmp -s <(head -c 1048576 "$WWW/video") \
+    <(curl -s -H 'Range: bytes=0-1048575' "http://127.0.0.1:$NGINX_PORT/video") || die "nginx does not serve ranges"
+  S_VIDEO="GET 1 MiB byte ranges of a $((video_bytes >> 20)) MiB video (206)"
+  measure 51 video "$S_VIDEO" "trivium" "http://127.0.0.1:$PORT$VIDEO_PATH" "$SERVER_PID" "$VIDEO_COOKIE" \
+    "$ROOT/bench/wrk-range.lua"
+else
+  cat "$TMP/video.err" >&2
+  log "uploading the video failed"
+  failures=$((failures + 1))
+fi
+
+# xAPI learning record store: an organisation's client POSTs batches of 50
+# statements (bench/wrk-xapi-post.lua; statements/s = req/s x 50), then asks
+# for one learner's statements on one activity (bench/wrk-xapi-query.lua)
+# over what the ingest stored. No nginx row: nginx cannot store a POST, and
+# the targets are absolute.
+XAPI_ROWS=0
+xapi_scenario() {
+  local csrf org auth runs
+  csrf=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["csrf_token"])' "$TMP/login.json")
+  org=$(curl -s -X POST -H "Cookie: $COOKIE" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+    --data '{"slug":"bench-lrs","name":"Bench LRS"}' "http://127.0.0.1:$PORT/api/v1/orgs" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])') || return 1
+  auth=$(curl -s -X POST -H "Cookie: $COOKIE" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+    --data '{"name":"Bench tool"}' "http://127.0.0.1:$PORT/api/v1/orgs/$org/lrs-clients" |
+    python3 -c 'import base64, json, sys; j = json.load(sys.stdin); print("Basic " + base64.b64encode((j["key"] + ":" + j["secret"]).encode()).decode())') ||
+    return 1
+  for kind in post query; do
+    runs="$TMP/runs-xapi-$kind"
+    : >"$runs"
+    for ((r = 1; r <= repeat; r++)); do
+      TRIVIUM_XAPI_AUTH=$auth wrk_once "$runs" -t1 "-c$connections" --latency -s "$ROOT/bench/wrk-xapi-$kind.lua" \
+        "-d${duration}s" "http://127.0.0.1:$PORT/xapi/statements" || return 1
+      log "xAPI $kind: $(tail -n 1 "$runs" | cut -f1) req/s"
+    done
+  done
+  add_row 61 "POST /xapi/statements, batches of 50 statements" "trivium" "$TMP/runs-xapi-post" "-" "$SERVER_PID"
+  add_row 62 "GET /xapi/statements?agent&activity&limit=10" "trivium" "$TMP/runs-xapi-query" "-" "$SERVER_PID"
+  XAPI_ROWS=1
+}
+xapi_scenario || { log "the xAPI scenario failed"; failures=$((failures + 1)); }
+
 # The same server without its access log, to show what the default costs.
 stop_pid "$SERVER_PID" 30
 SERVER_PID=""
@@ -410,6 +474,10 @@ if [ -n "$S_SEARCH" ]; then
   measure 42 outline "$S_OUTLINE" "trivium, access log off" "http://127.0.0.1:$PORT$OUTLINE_PATH" "$SERVER_PID" \
     "$LEARNER_COOKIE"
 fi
+if [ -n "$S_VIDEO" ]; then
+  measure 52 video "$S_VIDEO" "trivium, access log off" "http://127.0.0.1:$PORT$VIDEO_PATH" "$SERVER_PID" \
+    "$VIDEO_COOKIE" "$ROOT/bench/wrk-range.lua"
+fi
 stop_pid "$SERVER_PID" 30
 SERVER_PID=""
 add_row 13 "$S_HEALTH" "nginx static" "$TMP/nginx-healthz.runs" "-" "$NGINX_WORKER"
@@ -418,6 +486,7 @@ if [ -n "$S_SEARCH" ]; then
   add_row 33 "$S_SEARCH" "nginx static" "$TMP/nginx-search.runs" "-" "$NGINX_WORKER"
   add_row 43 "$S_OUTLINE" "nginx static" "$TMP/nginx-outline.runs" "-" "$NGINX_WORKER"
 fi
+[ -z "$S_VIDEO" ] || add_row 53 "$S_VIDEO" "nginx static" "$TMP/nginx-video.runs" "-" "$NGINX_WORKER"
 if grep -aqiE '"level":"(error|critical)"|\] (error|critical)' "$TMP"/server-*.log; then
   grep -aiE '"level":"(error|critical)"|\] (error|critical)' "$TMP"/server-*.log | head -5 >&2
   log "the server logged errors"
@@ -447,16 +516,23 @@ report() {
   echo
   echo "Targets (foundation issue): /healthz >= 100% of nginx, /api/v1/me >= 90%, p99 <= 5 ms, RSS < 50 MB at 1,000 connections."
   echo "Targets (course issue, at 10,000 courses and 1,000,000 learners once the data generator exists): search and outline >= 50% of nginx and >= 10,000 req/s, p99 <= 10 ms."
+  echo "Target (video issue): byte-range serving of a video >= 80% of nginx's throughput on the same file and ranges."
+  echo "Targets (LRS issue): ingest >= 20,000 statements/s in batches of 50 from 64 connections; agent + activity query over 10,000,000 statements >= 5,000 req/s, p99 <= 20 ms."
   awk -F'\t' -v rss_idle="$rss_idle" -v idle="$idle" '
     function verdict(ok) { return ok ? "met" : "NOT met" }
     $1 == 11 { hr = $8; hp = $6 } $1 == 21 { mr = $8; mp = $6 }
     $1 == 31 { sr = $8; sp = $6; srps = $4 } $1 == 41 { olr = $8; op = $6; orps = $4 }
+    $1 == 51 { vr = $8; vrps = $4 }
+    $1 == 61 { xp = $4 } $1 == 62 { xq = $4; xqp = $6 }
     $1 == 11 || $1 == 12 { on_off[$1] = $4 } $1 == 21 || $1 == 22 { on_off[$1] = $4 }
     END {
       if (hr != "") printf "- /healthz: %s of nginx: %s\n", hr, verdict(hr + 0 >= 100)
       if (mr != "") printf "- /api/v1/me: %s of nginx: %s\n", mr, verdict(mr + 0 >= 90)
       if (sr != "") printf "- catalog search: %s of nginx, %d req/s, p99 %s ms: %s\n", sr, srps, sp, verdict(sr + 0 >= 50 && srps >= 10000 && sp <= 10)
       if (olr != "") printf "- run outline: %s of nginx, %d req/s, p99 %s ms: %s\n", olr, orps, op, verdict(olr + 0 >= 50 && orps >= 10000 && op <= 10)
+      if (vr != "") printf "- video byte ranges: %s of nginx, %d req/s (%.0f MiB/s): %s\n", vr, vrps, vrps, verdict(vr + 0 >= 80)
+      if (xp != "") printf "- xAPI ingest: %d statements/s in batches of 50 (1 I/O thread): %s\n", 50 * xp, verdict(50 * xp >= 20000)
+      if (xq != "") printf "- xAPI query (agent + activity, on the statements the ingest stored): %d req/s, p99 %s ms: %s at this size (the target is at 10,000,000 statements)\n", xq, xqp, verdict(xq >= 5000 && xqp <= 20)
       printf "- p99 (default configuration): %s ms on /healthz, %s ms on /api/v1/me: %s\n", hp, mp, verdict(hp <= 5 && mp <= 5)
       if (rss_idle != "n/a")
         printf "- RSS with %d idle connections: %s MB: %s%s\n", idle, rss_idle, verdict(rss_idle < 50), idle == 1000 ? "" : " (measured at " idle ", not 1,000)"

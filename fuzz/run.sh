@@ -49,4 +49,7 @@ fuzz_one() {
 failed=0
 fuzz_one http_request "$seconds" 8192 -dict=fuzz/http.dict || failed=1
 fuzz_one csv $(( (seconds + 1) / 2 )) 16384 || failed=1
+fuzz_one richtext $(( (seconds + 2) / 3 )) 8192 || failed=1
+fuzz_one xapi_statement $(( (seconds + 3) / 4 )) 16384 || failed=1
+fuzz_one multipart $(( (seconds + 3) / 4 )) 16384 || failed=1
 exit "$failed"

@@ -13,6 +13,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libsodium-dev libpq-dev libsqlite3-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libhowardhinnant-date-dev tzdata
+  libgumbo-dev libmagic-dev libssl-dev
   postgresql-15 nginx-light wrk clang-14 libclang-rt-14-dev
   curl ca-certificates python3
 )

@@ -19,6 +19,8 @@
 #include "orgs/orgs.h"
 #include "outline/outline.h"
 #include "roster/roster.h"
+#include "files/files.h"
+#include "lrs/lrs.h"
 #include "enrolment/enrolment.h"
 
 namespace trivium::app {
@@ -44,6 +46,12 @@ struct App::Parts {
   std::unique_ptr<enrolment::Service> enrolment;
   std::unique_ptr<enrolment::RoleSource> enrolment_roles;
   std::unique_ptr<roster::Service> roster;
+  // [files: parts]
+  std::unique_ptr<files::FileStore> file_store;
+  std::unique_ptr<files::Service> files;
+  // [lrs: parts]
+  std::unique_ptr<lrs::Service> lrs;
+  std::unique_ptr<lrs::Authenticator> lrs_authenticator;
   authz::Policy policy;
   http::Router router;
   http::Metrics* metrics = nullptr;  // owned by the pipeline; read by GET /metrics
@@ -204,6 +212,19 @@ App::App(Config config) : parts_(std::make_unique<Parts>()) {
         return ids;
       });
   p.roster = std::make_unique<roster::Service>(*p.store, p.clock, *p.audit, roster_ports(p));
+  // [files: construction] course files on disk under the data folder; the
+  // quota is per organisation, so the module asks whose a course is.
+  p.file_store = files::make_disk_store(p.config.data_dir + "/files");
+  p.files = std::make_unique<files::Service>(
+      *p.store, p.clock, *p.audit, *p.file_store, p.config.data_dir, files::Limits::from(p.config.files),
+      files::Ports{[&p](const std::string& course_id) -> Result<std::string> {
+        TRV_ASSIGN(auto course, p.courses->get_course(course_id));
+        return course.organisation_id;
+      }});
+  // [lrs: construction] xAPI clients authenticate with Basic credentials; the
+  // rest goes on to the session and token authenticator.
+  p.lrs = std::make_unique<lrs::Service>(*p.store, p.clock, *p.audit, p.identity->settings().public_url);
+  p.lrs_authenticator = std::make_unique<lrs::Authenticator>(*p.lrs, *p.authenticator);
 
   p.policy.declare(system_capabilities());
   p.policy.declare(identity::capabilities());
@@ -215,6 +236,9 @@ App::App(Config config) : parts_(std::make_unique<Parts>()) {
   // [enrolment: capabilities]
   p.policy.declare(enrolment::capabilities());
   p.policy.declare(roster::capabilities());
+  p.policy.declare(files::capabilities());
+  // [lrs: capabilities]
+  p.policy.declare(lrs::capabilities());
   p.policy.add_role_source("organisation", *p.org_roles);
   // The courses module owns the course and run contexts: it registers first.
   p.policy.add_role_source("course", *p.course_roles);
@@ -233,11 +257,14 @@ App::App(Config config) : parts_(std::make_unique<Parts>()) {
   // [enrolment: routes]
   enrolment::register_routes(p.router, *p.enrolment);
   roster::register_routes(p.router, *p.roster);
+  files::register_routes(p.router, *p.files);
+  // [lrs: routes]
+  lrs::register_routes(p.router, *p.lrs);
   audit::register_routes(p.router, *p.audit);
   // AC-01: a route whose capability nobody declared stops the start.
   if (auto ok = p.policy.verify_routes(p.router); !ok) throw std::logic_error(ok.error().detail);
 
-  p.pipeline = std::make_unique<http::Pipeline>(p.config, p.clock, p.router, *p.authenticator, p.policy);
+  p.pipeline = std::make_unique<http::Pipeline>(p.config, p.clock, p.router, *p.lrs_authenticator, p.policy);
   p.metrics = &p.pipeline->metrics();
   p.metrics->add_collector([store = p.store.get()](std::string& out) {
     auto s = store->stats();
@@ -254,6 +281,7 @@ App::App(Config config) : parts_(std::make_unique<Parts>()) {
 
 App::~App() {
   if (parts_ && parts_->roster) parts_->roster->stop();
+  if (parts_ && parts_->files) parts_->files->stop();
   if (parts_ && parts_->outbox) parts_->outbox->stop();
   if (parts_ && parts_->store) parts_->store->close();
 }
@@ -277,9 +305,11 @@ void App::serve() {
   server.listen();
   p.outbox->start();
   p.roster->start();
+  p.files->start();
   spdlog::info("listening on {} (port {})", p.config.listen, server.port());
   server.run();
   p.roster->stop();
+  p.files->stop();
   p.outbox->stop();
   p.store->close();
 }
@@ -303,6 +333,11 @@ int App::reset_password(const std::string& email) {
   }
   std::cout << "new password for " << email << ": " << *pw << "\n(shown once; it must be changed at sign-in)\n";
   return 0;
+}
+
+int App::generate(const GenOptions& options, std::ostream& out) {
+  Parts& p = *parts_;
+  return app::generate({*p.store, *p.orgs, *p.lrs}, options, out);
 }
 
 int App::load_demo(std::ostream& out) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/config.h"
+#include "app/gen.h"
 #include "core/http.h"
 
 namespace trivium::app {
@@ -35,6 +36,9 @@ class App {
   // `trivium demo`: loads the demo catalog unless it is there already, then
   // prints the demo accounts to `out` (src/app/demo.cpp). Returns the exit status.
   int load_demo(std::ostream& out);
+  // `trivium gen` (src/app/gen.cpp): prints the organisation's xAPI
+  // credentials and the rate, returns the exit status.
+  int generate(const GenOptions& options, std::ostream& out);
 
   // Everything the running service is made of (defined in app.cpp, where
   // the wiring helpers use it).

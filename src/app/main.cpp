@@ -111,6 +111,15 @@ int main(int argc, char** argv) {
       cli.add_subcommand("demo", "Load the demo catalog and accounts (once; then print the accounts again) and exit");
   demo->add_option("--data", data_dir, "Data folder (default ./var)");
 
+  auto* gen = cli.add_subcommand("gen", "Fill the data folder with benchmark data through the services and exit");
+  gen->add_option("--data", data_dir, "Data folder (default ./var)");
+  trivium::app::GenOptions gen_options;
+  gen->add_option("--statements", gen_options.statements, "xAPI statements to write")->check(CLI::NonNegativeNumber);
+  gen->add_option("--learners", gen_options.learners, "Distinct learners in the statements")->check(CLI::PositiveNumber);
+  gen->add_option("--activities", gen_options.activities, "Distinct activities")->check(CLI::PositiveNumber);
+  gen->add_option("--seed", gen_options.seed, "Seed: the same seed writes the same data");
+  gen->add_option("--org", gen_options.organisation_slug, "Slug of the organisation to fill (created if missing)");
+
   auto* version = cli.add_subcommand("version", "Print the version");
   auto* routes = cli.add_subcommand("routes", "Print the route table as JSON (method, path, capability)");
 
@@ -137,6 +146,7 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(config.data_dir);
     trivium::app::App app(config);
     if (*routes) return print_routes(app);
+    if (*gen) return app.generate(gen_options, std::cout);
     if (*create) return app.create_user(email, name, password, admin);
     if (*reset) return app.reset_password(email);
   } catch (const std::exception& e) {

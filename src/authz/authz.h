@@ -38,6 +38,9 @@ struct Capability {
   // Also walk the contexts for anonymous callers (user id ""): a RoleSource
   // may grant a role to everyone, e.g. "course:viewer" on a public course.
   bool roles_for_anonymous = false;
+  // Clients (xAPI credentials, Subject::Via::Client) hold scopes, not roles:
+  // one of these scopes grants the capability to them; nothing else does.
+  std::vector<std::string> client_scopes;
 };
 
 // Answers which roles a user holds directly in a context, and which context

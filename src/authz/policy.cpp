@@ -157,6 +157,15 @@ Result<void> Policy::decide(const http::Subject& who, const std::string& action,
     return fail(ErrorKind::Forbidden, "This action is not permitted.");
   }
   if (cap->anonymous) return ok();
+  if (who.via == http::Subject::Via::Client) {
+    for (const std::string& scope : who.scopes) {
+      if (std::find(cap->client_scopes.begin(), cap->client_scopes.end(), scope) != cap->client_scopes.end()) {
+        return ok();
+      }
+    }
+    log_denial(spdlog::level::warn, who, action, on, request_id, "client scope");
+    return fail(ErrorKind::Forbidden, "These credentials do not allow this.");
+  }
   if (!who.authenticated() && cap->roles_for_anonymous) {
     Result<bool> granted = granted_by_roles(sources_, who, *cap, on);
     if (granted && *granted) return ok();

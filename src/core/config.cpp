@@ -60,11 +60,23 @@ void apply_file(Config& c, const std::string& path) {
   read(t, "smtp", "username", c.smtp.username);
   read(t, "smtp", "password", c.smtp.password);
   read(t, "smtp", "starttls", c.smtp.starttls);
+  read(t, "files", "max_file_bytes", c.files.max_file_bytes);
+  read(t, "files", "organisation_quota_bytes", c.files.organisation_quota_bytes);
+  read(t, "files", "upload_expiry_hours", c.files.upload_expiry_hours);
 }
 
 const char* env(const char* name) {
   const char* v = std::getenv(name);
   return (v && *v) ? v : nullptr;
+}
+
+int64_t env_int64(const char* name, int64_t fallback) {
+  const char* v = env(name);
+  if (!v) return fallback;
+  char* end = nullptr;
+  long long n = std::strtoll(v, &end, 10);
+  if (*end != '\0') throw std::runtime_error(std::string(name) + " must be an integer");
+  return static_cast<int64_t>(n);
 }
 
 int env_int(const char* name, int fallback) {
@@ -98,6 +110,9 @@ void check(const Config& c) {
        "auth.argon2 must be at least 19456 KiB and 2 passes (OWASP ASVS)");
   must(c.session_idle_minutes >= 1 && c.session_absolute_hours >= 1, "session timeouts must be positive");
   must(c.listen.find(':') != std::string::npos, "listen must be HOST:PORT");
+  must(c.files.max_file_bytes >= 1 && c.files.organisation_quota_bytes >= 0,
+       "files.max_file_bytes must be positive and files.organisation_quota_bytes not negative");
+  must(c.files.upload_expiry_hours >= 1, "files.upload_expiry_hours must be at least 1");
 }
 
 }  // namespace
@@ -126,6 +141,10 @@ void apply_environment(Config& c) {
   if (auto v = env("TRIVIUM_SMTP_USERNAME")) c.smtp.username = v;
   if (auto v = env("TRIVIUM_SMTP_PASSWORD")) c.smtp.password = v;
   c.smtp.starttls = env_bool("TRIVIUM_SMTP_STARTTLS", c.smtp.starttls);
+  c.files.max_file_bytes = env_int64("TRIVIUM_FILES_MAX_FILE_BYTES", c.files.max_file_bytes);
+  c.files.organisation_quota_bytes =
+      env_int64("TRIVIUM_FILES_ORGANISATION_QUOTA_BYTES", c.files.organisation_quota_bytes);
+  c.files.upload_expiry_hours = env_int("TRIVIUM_FILES_UPLOAD_EXPIRY_HOURS", c.files.upload_expiry_hours);
   c.test_hooks = env_bool("TRIVIUM_TEST_HOOKS", c.test_hooks);
 }
 
@@ -175,6 +194,9 @@ std::vector<std::string> Config::describe() const {
       "smtp = " + (smtp.url.empty() ? std::string("(none: mail is written to the log)") : redact_url(smtp.url)) +
           (smtp.password.empty() ? "" : " (password set)"),
       "log = " + log_format + " " + log_level + (access_log ? " with access log" : ""),
+      "files = at most " + std::to_string(files.max_file_bytes) + " B per file, " +
+          std::to_string(files.organisation_quota_bytes) + " B per organisation, uploads kept " +
+          std::to_string(files.upload_expiry_hours) + " h",
   };
   if (test_hooks) out.push_back("TEST HOOKS ENABLED: never use this in production");
   return out;

@@ -16,6 +16,14 @@ struct SmtpConfig {
   bool starttls = false;
 };
 
+// Course files (src/files): limits per file and per organisation (FILE-01,
+// FILE-09), and how long an unfinished resumable upload is kept.
+struct FilesConfig {
+  int64_t max_file_bytes = int64_t{8} << 30;
+  int64_t organisation_quota_bytes = int64_t{50} << 30;
+  int upload_expiry_hours = 24;
+};
+
 struct Config {
   std::string data_dir = "./var";
   std::string listen = "127.0.0.1:8080";
@@ -48,6 +56,7 @@ struct Config {
   int argon2_passes = 2;
 
   SmtpConfig smtp;
+  FilesConfig files;
 
   // Test hooks (TEST_ routes such as advancing the clock). Never in production.
   bool test_hooks = false;

@@ -14,6 +14,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -89,11 +90,19 @@ using Rows = std::vector<Row>;
 class Tx {
  public:
   virtual ~Tx() = default;
-  virtual Result<Rows> query(std::string_view sql, std::initializer_list<Param> params = {}) = 0;
+  Result<Rows> query(std::string_view sql, std::initializer_list<Param> params = {}) {
+    return query_params(sql, std::span<const Param>(params.begin(), params.size()));
+  }
   // Runs a statement and returns the number of rows it changed.
-  virtual Result<int64_t> exec(std::string_view sql, std::initializer_list<Param> params = {}) = 0;
+  Result<int64_t> exec(std::string_view sql, std::initializer_list<Param> params = {}) {
+    return exec_params(sql, std::span<const Param>(params.begin(), params.size()));
+  }
   // Runs a query expected to return at most one row.
   Result<std::optional<Row>> one(std::string_view sql, std::initializer_list<Param> params = {});
+  // The same with a parameter list built at run time (a query whose filters
+  // depend on the request).
+  virtual Result<Rows> query_params(std::string_view sql, std::span<const Param> params) = 0;
+  virtual Result<int64_t> exec_params(std::string_view sql, std::span<const Param> params) = 0;
   virtual Dialect dialect() const = 0;
 };
 

@@ -58,7 +58,7 @@ struct ParamValues {
   std::vector<std::string> text;
   std::vector<const char*> ptrs;
 
-  explicit ParamValues(std::initializer_list<Param> params) {
+  explicit ParamValues(std::span<const Param> params) {
     text.reserve(params.size());
     for (const Param& p : params) {
       switch (p.kind()) {
@@ -163,7 +163,7 @@ Failure Transaction::doom(Error e) {
   return fail(std::move(e));
 }
 
-Result<PgResult> Transaction::execute(std::string_view sql, std::initializer_list<Param> params) {
+Result<PgResult> Transaction::execute(std::string_view sql, std::span<const Param> params) {
   if (doomed_) return fail(*doomed_);
   auto name = conn_.statement(sql);
   if (!name) return doom(name.error());
@@ -175,7 +175,7 @@ Result<PgResult> Transaction::execute(std::string_view sql, std::initializer_lis
   return res;
 }
 
-Result<Rows> Transaction::query(std::string_view sql, std::initializer_list<Param> params) {
+Result<Rows> Transaction::query_params(std::string_view sql, std::span<const Param> params) {
   TRV_ASSIGN(PgResult res, execute(sql, params));
   const int rows = PQntuples(res.get());
   const int cols = PQnfields(res.get());
@@ -190,7 +190,7 @@ Result<Rows> Transaction::query(std::string_view sql, std::initializer_list<Para
   return out;
 }
 
-Result<int64_t> Transaction::exec(std::string_view sql, std::initializer_list<Param> params) {
+Result<int64_t> Transaction::exec_params(std::string_view sql, std::span<const Param> params) {
   TRV_ASSIGN(PgResult res, execute(sql, params));
   const char* n = PQcmdTuples(res.get());
   int64_t changed = 0;

@@ -60,8 +60,8 @@ class Connection {
 class Transaction : public ScriptTx {
  public:
   explicit Transaction(Connection& conn) : conn_(conn) {}
-  Result<Rows> query(std::string_view sql, std::initializer_list<Param> params) override;
-  Result<int64_t> exec(std::string_view sql, std::initializer_list<Param> params) override;
+  Result<Rows> query_params(std::string_view sql, std::span<const Param> params) override;
+  Result<int64_t> exec_params(std::string_view sql, std::span<const Param> params) override;
   Result<void> exec_script(std::string_view sql) override;
   Dialect dialect() const override { return Dialect::Sqlite; }
 
@@ -69,7 +69,7 @@ class Transaction : public ScriptTx {
   Result<void> finish(Result<void> fn_result) const;
 
  private:
-  Result<sqlite3_stmt*> start(std::string_view sql, std::initializer_list<Param> params);
+  Result<sqlite3_stmt*> start(std::string_view sql, std::span<const Param> params);
   Failure doom(Error e);
 
   Connection& conn_;

@@ -23,13 +23,18 @@ inline bool is_safe(Method m) { return m == Method::Get || m == Method::Head || 
 
 // Who is making the request, as established by authentication.
 struct Subject {
-  enum class Via { Anonymous, Cookie, Bearer };
+  // Client: a tool holding an organisation's xAPI credentials (HTTP Basic);
+  // it acts for the organisation with its scopes, never as a person.
+  enum class Via { Anonymous, Cookie, Bearer, Client };
   Via via = Via::Anonymous;
-  std::string user_id;     // empty when anonymous
+  std::string user_id;     // empty when anonymous or a client
   std::string session_id;  // cookie sessions: the session's public id
   std::string token_id;    // bearer tokens: the token's id
   std::string csrf_token;  // cookie sessions: the anti-forgery token bound to the session
   bool platform_admin = false;
+  std::string client_id;                // clients: the credentials' id
+  std::string organisation_id;          // clients: whose records they reach
+  std::vector<std::string> scopes;      // clients: what they may do
   bool authenticated() const { return via != Via::Anonymous; }
 };
 
@@ -59,11 +64,39 @@ struct Request {
   std::optional<std::string_view> cookie(std::string_view name) const;
 };
 
+// An open file, closed when the last response holding it is gone. Owning
+// the descriptor rather than a path means a file removed or replaced while
+// it is being sent is still sent whole, and the access check made when it
+// was opened is the one that counts.
+class OpenFile {
+ public:
+  explicit OpenFile(int fd) : fd_(fd) {}
+  ~OpenFile();  // closes the descriptor (core/http_server.cpp)
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// A body sent straight from a file: the server writes the headers, then
+// `length` bytes from `offset` with sendfile(2), never reading the file into
+// memory (course videos are gigabytes). Content-Length is `length`; a HEAD
+// request gets the headers only.
+struct FileBody {
+  std::shared_ptr<const OpenFile> file;
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type;  // empty: no body
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // When set, the body comes from this file and `body` is ignored.
+  std::optional<FileBody> file;
 
   Response& header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

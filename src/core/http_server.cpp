@@ -19,10 +19,14 @@
 #include <list>
 #include <mutex>
 #include <thread>
+#include <variant>
+
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "core/metrics.h"
 #include <spdlog/spdlog.h>
-
 
 namespace trivium::http {
 
@@ -70,7 +74,16 @@ struct Connection {
   bool closed = false;
 };
 
+// How much one sendfile(2) call may send, and how much a connection may send
+// before letting the other connections of its thread have a turn.
+constexpr uint64_t kSendfileSlice = 1u << 20;
+constexpr uint64_t kSendfileTurn = 4u << 20;
+
 }  // namespace
+
+OpenFile::~OpenFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
 
 struct HttpServer::Impl {
   const Config& config;
@@ -170,7 +183,7 @@ struct HttpServer::Impl {
     static constexpr std::string_view kCommon =
         "X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n";
     std::string out;
-    out.reserve(320 + (res.body.size() <= kInlineBody ? res.body.size() : 0));
+    out.reserve(320 + (!res.file && res.body.size() <= kInlineBody ? res.body.size() : 0));
     out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
     out += std::to_string(res.status);
     out += ' ';
@@ -210,11 +223,11 @@ struct HttpServer::Impl {
     else if (version == 10) out += "Connection: keep-alive\r\n";
     if (!bodiless(res)) {
       out += "Content-Length: ";
-      out += std::to_string(res.body.size());
+      out += std::to_string(res.file ? res.file->length : res.body.size());
       out += "\r\n";
     }
     out += "\r\n";
-    if (sends_body(req, res) && res.body.size() <= kInlineBody) out += res.body;
+    if (sends_body(req, res) && !res.file && res.body.size() <= kInlineBody) out += res.body;
     return out;
   }
   // Bodies up to this size are copied behind the head (one buffer, one
@@ -228,7 +241,72 @@ struct HttpServer::Impl {
     return !bodiless(res) && req.method != Method::Head;
   }
   static bool body_apart(const Request& req, const Response& res) {
-    return sends_body(req, res) && res.body.size() > kInlineBody;
+    return sends_body(req, res) && !res.file && res.body.size() > kInlineBody;
+  }
+
+  // Writes a file body with sendfile(2): the bytes go from the page cache to
+  // the socket without passing through this process. The socket is
+  // non-blocking; when it is full the coroutine waits until it is writable
+  // again, or gives up after the read timeout (a client that stopped
+  // reading). False if the response could not be completed (the peer went
+  // away, timed out, or the file is shorter than promised): the caller then
+  // closes the connection, since the framing is broken.
+  awaitable<bool> send_file(tcp::socket& socket, std::string_view head, const FileBody& body) {
+    boost::system::error_code ec;
+    socket.native_non_blocking(true, ec);
+    if (ec) co_return false;
+    asio::steady_timer timer(socket.get_executor());
+    // The head goes with MSG_MORE: the kernel holds it back to share a
+    // packet with the file's first bytes instead of sending it alone.
+    while (!head.empty()) {
+      ssize_t n = ::send(socket.native_handle(), head.data(), head.size(), MSG_MORE | MSG_NOSIGNAL);
+      if (n > 0) {
+        head.remove_prefix(static_cast<size_t>(n));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (!co_await writable(socket, timer)) co_return false;
+        continue;
+      }
+      co_return false;
+    }
+    off_t offset = static_cast<off_t>(body.offset);
+    uint64_t left = body.length;
+    uint64_t this_turn = 0;
+    while (left > 0) {
+      ssize_t n = ::sendfile(socket.native_handle(), body.file->fd(), &offset,
+                             static_cast<size_t>(std::min(left, kSendfileSlice)));
+      if (n > 0) {
+        left -= static_cast<uint64_t>(n);
+        this_turn += static_cast<uint64_t>(n);
+        if (this_turn >= kSendfileTurn && left > 0) {
+          this_turn = 0;
+          co_await asio::post(socket.get_executor(), use_awaitable);
+        }
+        continue;
+      }
+      if (n == 0) co_return false;  // the file ends before `length`
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) co_return false;
+      this_turn = 0;
+      if (!co_await writable(socket, timer)) co_return false;
+    }
+    co_return true;
+  }
+
+  // Waits until the socket takes more bytes; false on an error or when the
+  // client has not read anything for the read timeout.
+  awaitable<bool> writable(tcp::socket& socket, asio::steady_timer& timer) {
+    using namespace asio::experimental::awaitable_operators;
+    timer.expires_after(std::chrono::seconds(config.read_timeout_s));
+    // Named, not temporaries: g++ 12 may destroy temporaries of a co_await
+    // expression twice.
+    auto ready = socket.async_wait(tcp::socket::wait_write, asio::as_tuple(use_awaitable));
+    auto expired = timer.async_wait(asio::as_tuple(use_awaitable));
+    auto first = std::move(ready) || std::move(expired);
+    auto which = co_await std::move(first);
+    co_return which.index() == 0 && !std::get<0>(std::get<0>(which));
   }
 
   // The answer to a request that could not be read completely (oversize,
@@ -328,13 +406,21 @@ struct HttpServer::Impl {
       pipeline.finish(req, route, res, started);
       const bool keep = keep_alive && !stopping;
       std::string out = serialize(req, res, keep, version);
-      const std::array<asio::const_buffer, 2> parts{
-          asio::buffer(out), body_apart(req, res) ? asio::buffer(res.body) : asio::const_buffer()};
-      stream.expires_after(std::chrono::seconds(config.read_timeout_s));
-      auto [wec, wn] = co_await asio::async_write(stream, parts, asio::as_tuple(use_awaitable));
-      (void)wn;
+      bool sent = false;
+      if (res.file && sends_body(req, res)) {
+        sent = co_await send_file(stream.socket(), out, *res.file);
+      } else {
+        const std::array<asio::const_buffer, 2> parts{
+            asio::buffer(out), body_apart(req, res) ? asio::buffer(res.body) : asio::const_buffer()};
+        stream.expires_after(std::chrono::seconds(config.read_timeout_s));
+        auto [wec, wn] = co_await asio::async_write(stream, parts, asio::as_tuple(use_awaitable));
+        (void)wn;
+        sent = !wec;
+      }
+      // Releases the file now rather than when the next request replaces it.
+      res.file.reset();
       conn->busy = false;
-      if (wec || !keep) break;
+      if (!sent || !keep) break;
     }
     boost::system::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -364,6 +450,9 @@ struct HttpServer::Impl {
   }
 
   void run() {
+    // sendfile(2) has no MSG_NOSIGNAL: a client that disconnects mid-file
+    // must give EPIPE, not kill the process.
+    std::signal(SIGPIPE, SIG_IGN);
     for (size_t i = 0; i < loops.size(); ++i)
       asio::co_spawn(*loops[i], accept_loop(*acceptors[i]), asio::detached);
     asio::io_context signals_loop;

@@ -214,7 +214,7 @@ void Pipeline::finish(const Request& req, const Route* route, Response& res, int
   metrics_->observe(route, req.method, res.status, seconds);
   if (auto* log = access_log()) {
     log->record({req.method_text, req.target, req.request_id, req.remote_ip, req.subject.user_id, res.status,
-                 res.body.size(), seconds * 1000});
+                 res.file ? static_cast<size_t>(res.file->length) : res.body.size(), seconds * 1000});
   }
 }
 

@@ -56,7 +56,7 @@ struct Course {
   std::string title;
   std::string summary;
   std::string description_md;
-  std::string description_html;  // rendered by cmark-gfm, raw HTML removed
+  std::string description_html;  // Markdown rendered and sanitised by src/richtext
   std::string language;          // one of kLanguages
   std::vector<std::string> skills;
   std::optional<std::string> cover_url;

@@ -102,7 +102,9 @@ TEST(Markdown, RawHtmlAndScriptLinksAreDropped_XSS) {
 TEST(Markdown, GithubExtensionsAreRendered) {
   EXPECT_THAT(render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n"), HasSubstr("<table>"));
   EXPECT_THAT(render_markdown("~~old~~"), HasSubstr("<del>old</del>"));
-  EXPECT_THAT(render_markdown("see https://example.org now"), HasSubstr("<a href=\"https://example.org\">"));
+  // Outbound links are marked so that they pass no referrer and no ranking.
+  EXPECT_THAT(render_markdown("see https://example.org now"),
+              HasSubstr("<a href=\"https://example.org\" rel=\"noopener noreferrer nofollow\">"));
   EXPECT_THAT(render_markdown("- [x] done\n- [ ] todo\n"), HasSubstr("type=\"checkbox\""));
   EXPECT_THAT(render_markdown("**bold** & <b>raw</b>"), HasSubstr("<strong>bold</strong> &amp;"));
 }

@@ -109,6 +109,7 @@ Object.assign(ids, {
   enrolment_a: enrolmentA.id,
   cohort_a: cohortA.id,
   import_a: importA.id,
+  lrs_client_a: (await made(await admin.post(`/api/v1/orgs/${orgA.id}/lrs-clients`, { name: 'Matrix tool' }))).id,
   staff_user: staffUser.id,
   staff_role: 'observer',
   spare_module: null,
@@ -154,7 +155,7 @@ for (const name of Object.keys(recreate)) if (name !== 'enrolment_a') await recr
 // Objects of organisation A that organisation B's admin must never reach.
 const ORG_A_PRIVATE = new Set([
   'org_a', 'department_a', 'course_a', 'run_a', 'module_a', 'unit_a', 'block_a', 'enrolment_a', 'cohort_a',
-  'import_a', 'spare_module', 'spare_unit', 'spare_block', 'spare_cohort',
+  'import_a', 'lrs_client_a', 'spare_module', 'spare_unit', 'spare_block', 'spare_cohort',
 ]);
 
 const subjects = {};
