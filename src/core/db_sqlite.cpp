@@ -111,6 +111,7 @@ class SqliteStore final : public Store {
   void run_batch(const std::vector<WriteJob*>& batch);
   size_t run_transaction(const std::vector<WriteJob*>& batch, size_t from, std::vector<Result<void>>& results);
   Result<void> run_job(WriteJob& job);
+  size_t run_alone(WriteJob& job, size_t index, std::vector<Result<void>>& results);
 
   std::shared_ptr<ReaderPool> readers_ = std::make_shared<ReaderPool>();
   std::unique_ptr<Connection> writer_conn_;
@@ -236,6 +237,7 @@ size_t SqliteStore::run_transaction(const std::vector<WriteJob*>& batch, size_t 
     for (size_t i = from; i < batch.size(); ++i) results[i] = begun;
     return batch.size();
   }
+  if (batch.size() - from == 1) return run_alone(*batch[from], from, results);
   std::vector<size_t> kept;
   size_t i = from;
   for (; i < batch.size(); ++i) {
@@ -261,6 +263,40 @@ size_t SqliteStore::run_transaction(const std::vector<WriteJob*>& batch, size_t 
   ++write_batches_;
   write_jobs_ += static_cast<int64_t>(kept.size());
   return i;
+}
+
+// A job with no other in its transaction needs no savepoint: its failure
+// rolls the whole transaction back. A savepoint is not free: SQLite copies
+// every page the job changes first into a sub-journal file, which for a
+// large job (a bulk load, a batch of statements) is most of its writes.
+size_t SqliteStore::run_alone(WriteJob& job, size_t index, std::vector<Result<void>>& results) {
+  Transaction tx(*writer_conn_);
+  Result<void> result;
+  try {
+    result = tx.finish((*job.fn)(tx));
+  } catch (...) {
+    job.thrown = std::current_exception();
+    result = fail(ErrorKind::Internal, "the write function threw");
+  }
+  if (!writer_conn_->in_transaction()) {
+    results[index] = result ? Result<void>(fail(ErrorKind::Unavailable, "the transaction was lost")) : result;
+    return index + 1;
+  }
+  if (!result) {
+    (void)writer_conn_->run("ROLLBACK");
+    results[index] = result;
+    return index + 1;
+  }
+  auto committed = writer_conn_->run("COMMIT");
+  if (!committed) {
+    if (writer_conn_->in_transaction()) (void)writer_conn_->run("ROLLBACK");
+    results[index] = fail(ErrorKind::Unavailable, "commit failed: " + committed.error().detail);
+    return index + 1;
+  }
+  results[index] = result;
+  ++write_batches_;
+  ++write_jobs_;
+  return index + 1;
 }
 
 // One caller's function inside a savepoint, so that its failure undoes its
