@@ -15,11 +15,7 @@ namespace trivium::lrs {
 namespace {
 
 bool is_json_type(std::string_view content_type) {
-  std::string_view base = content_type.substr(0, content_type.find(';'));
-  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
-  std::string lower(base);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower == "application/json";
+  return media_type(content_type) == "application/json";
 }
 
 std::optional<bj::object> json_object(std::string_view text) {
@@ -66,6 +62,15 @@ Result<void> check_preconditions(const Preconditions& pre, const std::optional<s
 }
 
 }  // namespace
+
+std::string media_type(std::string_view content_type) {
+  std::string_view base = content_type.substr(0, content_type.find(';'));
+  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+  while (!base.empty() && base.front() == ' ') base.remove_prefix(1);
+  std::string out(base);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
 
 std::string document_etag(std::string_view content) {
   unsigned char digest[EVP_MAX_MD_SIZE];

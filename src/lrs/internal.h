@@ -46,6 +46,7 @@ struct StatementQuery {
 struct StoredStatement {
   int64_t seq = 0;
   std::string body;  // the statement as stored, JSON
+  int64_t stored_ms = 0;
 };
 
 struct StatementPage {
@@ -204,6 +205,10 @@ class DefinitionCache {
   Service::Impl& impl_;
   Pending& pending_;
 };
+
+// The media type of a Content-Type value, lower case, without parameters:
+// "Application/JSON; charset=utf-8" -> "application/json".
+std::string media_type(std::string_view content_type);
 
 // Quoted SHA-1 of a document's bytes, as xAPI defines document ETags.
 std::string document_etag(std::string_view content);

@@ -21,10 +21,10 @@ Result<std::optional<StoredStatement>> Service::Impl::statement_by_id(const std:
                                                                       bool voided) {
   std::optional<StoredStatement> out;
   TRV_TRY(store.read([&](db::Tx& tx) -> Result<void> {
-    TRV_ASSIGN(auto row, tx.one("SELECT seq, body FROM lrs_statements WHERE organisation_id = $1 AND id = $2 AND "
-                                "voided = $3",
+    TRV_ASSIGN(auto row, tx.one("SELECT seq, body, stored_ms FROM lrs_statements WHERE organisation_id = $1 AND "
+                                "id = $2 AND voided = $3",
                                 {org, id, voided}));
-    if (row) out = StoredStatement{row->i64(0), row->text(1)};
+    if (row) out = StoredStatement{row->i64(0), row->text(1), row->i64(2)};
     return ok();
   }));
   return out;
@@ -96,15 +96,15 @@ Result<StatementPage> Service::Impl::query(const std::string& org, const Stateme
     page.through_seq = through;
     std::string w = where + " AND " + order_col + " <= " + int_param(through);
     if (q.after_seq) w += " AND " + order_col + (q.ascending ? " > " : " < ") + int_param(*q.after_seq);
-    const std::string sql = "SELECT s.seq, s.body FROM " + from + " WHERE " + w + " ORDER BY " + order_col +
-                            (q.ascending ? " ASC" : " DESC") + " LIMIT " + int_param(limit + 1);
+    const std::string sql = "SELECT s.seq, s.body, s.stored_ms FROM " + from + " WHERE " + w + " ORDER BY " +
+                            order_col + (q.ascending ? " ASC" : " DESC") + " LIMIT " + int_param(limit + 1);
     TRV_ASSIGN(auto rows, tx.query_params(sql, params));
     for (const auto& r : rows) {
       if (static_cast<int>(page.statements.size()) == limit) {
         page.more = true;
         break;
       }
-      page.statements.push_back({r.i64(0), r.text(1)});
+      page.statements.push_back({r.i64(0), r.text(1), r.i64(2)});
     }
     return ok();
   }));

@@ -85,15 +85,6 @@ std::string http_date(int64_t ms) {
   return buf;
 }
 
-std::string base_type(std::string_view content_type) {
-  std::string_view base = content_type.substr(0, content_type.find(';'));
-  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
-  while (!base.empty() && base.front() == ' ') base.remove_prefix(1);
-  std::string out(base);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // base64url without padding, for the opaque `more` cursor.
 std::string to_url64(std::string s) {
   for (char& c : s) c = c == '+' ? '-' : c == '/' ? '_' : c;
@@ -180,7 +171,7 @@ Result<std::vector<bj::object>> checked_statements(bj::value& v, xapi::Version v
 Result<StatementsBody> read_statements(Request& req, xapi::Version version) {
   StatementsBody body;
   auto content_type = req.header("Content-Type");
-  const std::string type = content_type ? base_type(*content_type) : "";
+  const std::string type = content_type ? media_type(*content_type) : "";
   body.raw = std::move(req.body);
   std::string_view json_text;
   std::vector<xapi::Part> parts;
@@ -190,7 +181,7 @@ Result<StatementsBody> read_statements(Request& req, xapi::Version version) {
     TRV_ASSIGN(parts, xapi::parse_multipart(*content_type, body.raw));
     if (parts.empty()) return fail(ErrorKind::BadRequest, "The multipart body holds no part.");
     auto first_type = parts.front().header("Content-Type");
-    if (!first_type || base_type(*first_type) != "application/json") {
+    if (!first_type || media_type(*first_type) != "application/json") {
       return fail(ErrorKind::BadRequest, "The first part of a multipart body is the application/json statements.");
     }
     json_text = parts.front().body;
@@ -344,10 +335,7 @@ Response get_statements(Service::Impl& im, Request& req, xapi::Version version) 
     if (!*found) return problem(ErrorKind::NotFound, "No such statement.", req);
     std::string text = render_statement(**found, *format, langs);
     Response r = statements_response(im, req, std::move(text), *attachments, {**found});
-    auto v = bj::parse((*found)->body);
-    if (const bj::value* stored = v.get_object().if_contains("stored"); stored && stored->is_string()) {
-      if (auto ms = xapi::parse_timestamp_ms(stored->get_string().c_str())) r.header("Last-Modified", http_date(*ms));
-    }
+    r.header("Last-Modified", http_date((*found)->stored_ms));
     return r;
   }
 
@@ -526,7 +514,7 @@ Response document_write(DocKind kind, bool merge, Service::Impl& im, Request& re
   Preconditions pre = preconditions_of(req);
   // Profiles are shared by many writers: replacing one needs its ETag (1.0.x).
   pre.require_for_existing = kind != DocKind::State && !merge && version == xapi::Version::V1_0;
-  if (base_type(content_type) == "application/json" && !merge) {
+  if (media_type(content_type) == "application/json" && !merge) {
     boost::system::error_code ec;
     bj::parse(req.body, ec);
     if (ec) return problem(ErrorKind::BadRequest, "The document is declared application/json but is not JSON.", req);
