@@ -52,4 +52,5 @@ fuzz_one csv $(( (seconds + 1) / 2 )) 16384 || failed=1
 fuzz_one richtext $(( (seconds + 2) / 3 )) 8192 || failed=1
 fuzz_one xapi_statement $(( (seconds + 3) / 4 )) 16384 || failed=1
 fuzz_one multipart $(( (seconds + 3) / 4 )) 16384 || failed=1
+fuzz_one embed_url $(( (seconds + 3) / 4 )) 4096 || failed=1
 exit "$failed"

@@ -1,6 +1,7 @@
 #include "app/app.h"
 
 #include <algorithm>
+#include <map>
 #include <iostream>
 #include <spdlog/spdlog.h>
 #include <stdexcept>
@@ -21,6 +22,7 @@
 #include "roster/roster.h"
 #include "files/files.h"
 #include "lrs/lrs.h"
+#include "progress/progress.h"
 #include "enrolment/enrolment.h"
 
 namespace trivium::app {
@@ -52,6 +54,8 @@ struct App::Parts {
   // [lrs: parts]
   std::unique_ptr<lrs::Service> lrs;
   std::unique_ptr<lrs::Authenticator> lrs_authenticator;
+  // [progress: parts]
+  std::unique_ptr<progress::Service> progress;
   authz::Policy policy;
   http::Router router;
   http::Metrics* metrics = nullptr;  // owned by the pipeline; read by GET /metrics
@@ -138,6 +142,69 @@ roster::Ports roster_ports(App::Parts& p) {
   return ports;
 }
 
+// Progress reads runs, content and enrolments through the modules that own
+// them; learners' names come from identity in one read.
+progress::Ports progress_ports(App::Parts& p) {
+  progress::Ports ports;
+  ports.get_run = [&p](const std::string& id) { return p.courses->get_run(id); };
+  ports.get_course = [&p](const std::string& id) { return p.courses->get_course(id); };
+  ports.content = [&p](const std::string& run_id) { return p.outline->run_content(run_id); };
+  ports.enrolment = [&p](const std::string& user_id,
+                         const std::string& run_id) -> Result<std::optional<progress::Enrolled>> {
+    auto e = p.enrolment->mine(user_id, run_id);
+    if (!e) {
+      if (e.error().kind == ErrorKind::NotFound) return std::optional<progress::Enrolled>{};
+      return e.failure();
+    }
+    if (e->state != "active" && e->state != "completed") return std::optional<progress::Enrolled>{};
+    return std::optional<progress::Enrolled>(progress::Enrolled{e->id, e->state});
+  };
+  ports.learners = [&p](const std::string& run_id) -> Result<std::vector<progress::Learner>> {
+    std::vector<progress::Learner> out;
+    for (const char* state : {"active", "completed"}) {
+      enrolment::ListQuery q;
+      q.state = state;
+      q.limit = 200;
+      for (;;) {
+        TRV_ASSIGN(auto page, p.enrolment->list(run_id, q));
+        for (const auto& e : page.items)
+          out.push_back(progress::Learner{e.user_id, e.id, e.state, e.cohort_id, "", ""});
+        if (!page.next_cursor) break;
+        q.cursor = *page.next_cursor;
+      }
+    }
+    std::vector<std::string> ids;
+    ids.reserve(out.size());
+    for (const auto& l : out) ids.push_back(l.user_id);
+    TRV_ASSIGN(auto users, p.identity->get_users(ids));
+    std::map<std::string, const identity::User*> by_id;
+    for (const auto& u : users) by_id[u.id] = &u;
+    for (auto& l : out) {
+      if (auto it = by_id.find(l.user_id); it != by_id.end()) {
+        l.display_name = it->second->display_name;
+        l.email = it->second->email;
+      }
+    }
+    return out;
+  };
+  ports.runs_of = [&p](const std::string& user_id) -> Result<std::vector<progress::MyRun>> {
+    std::vector<progress::MyRun> out;
+    enrolment::ListQuery q;
+    q.limit = 200;
+    for (;;) {
+      TRV_ASSIGN(auto page, p.enrolment->list_mine(user_id, q));
+      for (const auto& m : page.items)
+        if (m.enrolment.state == "active" || m.enrolment.state == "completed")
+          out.push_back(progress::MyRun{m.enrolment.run_id, m.enrolment.state});
+      if (!page.next_cursor) break;
+      q.cursor = *page.next_cursor;
+    }
+    return out;
+  };
+  ports.public_url = p.identity->settings().public_url;
+  return ports;
+}
+
 }  // namespace
 
 App::App(Config config) : parts_(std::make_unique<Parts>()) {
@@ -164,8 +231,51 @@ App::App(Config config) : parts_(std::make_unique<Parts>()) {
     return p.policy.can(who, "courses.create", {"organisation", organisation_id});
   };
   p.course_roles = std::make_unique<courses::RoleSource>(*p.store, *p.orgs);
-  // [outline: construction]
-  p.outline = std::make_unique<outline::Service>(*p.store, p.clock, *p.audit, outline::course_lookup(*p.courses));
+  // [files: construction] course files on disk under the data folder; the
+  // quota is per organisation, so the module asks whose a course is.
+  p.file_store = files::make_disk_store(p.config.data_dir + "/files");
+  p.files = std::make_unique<files::Service>(
+      *p.store, p.clock, *p.audit, *p.file_store, p.config.data_dir, files::Limits::from(p.config.files),
+      files::Ports{[&p](const std::string& course_id) -> Result<std::string> {
+                     TRV_ASSIGN(auto course, p.courses->get_course(course_id));
+                     return course.organisation_id;
+                   },
+                   [&p](const std::string& run_id) -> Result<std::vector<std::string>> {
+                     TRV_ASSIGN(auto run, p.courses->get_run(run_id));
+                     TRV_ASSIGN(auto course, p.courses->get_course(run.course_id));
+                     std::vector<std::string> ids{course.id};
+                     if (course.content_source_course_id) ids.push_back(*course.content_source_course_id);
+                     return ids;
+                   }});
+  // [outline: construction] blocks name course files, so the files service
+  // is built first; PeerTube hosts for embeds come from [content].
+  {
+    outline::CourseLookup lookup = outline::course_lookup(*p.courses);
+    auto info = [](const files::CourseFile& f) {
+      return outline::FileInfo{f.id, f.course_id, f.name, f.media_type, f.size};
+    };
+    lookup.file = [&p, info](const std::string& course_id,
+                             const std::string& file_id) -> Result<std::optional<outline::FileInfo>> {
+      auto f = p.files->get(course_id, file_id);
+      if (!f) {
+        if (f.error().kind == ErrorKind::NotFound) return std::optional<outline::FileInfo>{};
+        return f.failure();
+      }
+      return std::optional<outline::FileInfo>(info(*f));
+    };
+    // The files service has no lookup by name: its list (oldest first) is
+    // searched, and of several files with one name the newest counts.
+    lookup.file_by_name = [&p, info](const std::string& course_id,
+                                     const std::string& name) -> Result<std::optional<outline::FileInfo>> {
+      TRV_ASSIGN(auto all, p.files->list(course_id));
+      std::optional<outline::FileInfo> newest;
+      for (const auto& f : all)
+        if (f.name == name) newest = info(f);
+      return newest;
+    };
+    lookup.peertube_hosts = p.config.content.peertube_hosts;
+    p.outline = std::make_unique<outline::Service>(*p.store, p.clock, *p.audit, std::move(lookup));
+  }
   // [enrolment: construction]
   p.enrolment = std::make_unique<enrolment::Service>(*p.store, p.clock, *p.audit, *p.outbox, [&p] {
     enrolment::Ports ports;
@@ -212,19 +322,12 @@ App::App(Config config) : parts_(std::make_unique<Parts>()) {
         return ids;
       });
   p.roster = std::make_unique<roster::Service>(*p.store, p.clock, *p.audit, roster_ports(p));
-  // [files: construction] course files on disk under the data folder; the
-  // quota is per organisation, so the module asks whose a course is.
-  p.file_store = files::make_disk_store(p.config.data_dir + "/files");
-  p.files = std::make_unique<files::Service>(
-      *p.store, p.clock, *p.audit, *p.file_store, p.config.data_dir, files::Limits::from(p.config.files),
-      files::Ports{[&p](const std::string& course_id) -> Result<std::string> {
-        TRV_ASSIGN(auto course, p.courses->get_course(course_id));
-        return course.organisation_id;
-      }});
   // [lrs: construction] xAPI clients authenticate with Basic credentials; the
   // rest goes on to the session and token authenticator.
   p.lrs = std::make_unique<lrs::Service>(*p.store, p.clock, *p.audit, p.identity->settings().public_url);
   p.lrs_authenticator = std::make_unique<lrs::Authenticator>(*p.lrs, *p.authenticator);
+  // [progress: construction]
+  p.progress = std::make_unique<progress::Service>(*p.store, p.clock, *p.lrs, progress_ports(p));
 
   p.policy.declare(system_capabilities());
   p.policy.declare(identity::capabilities());
@@ -239,6 +342,8 @@ App::App(Config config) : parts_(std::make_unique<Parts>()) {
   p.policy.declare(files::capabilities());
   // [lrs: capabilities]
   p.policy.declare(lrs::capabilities());
+  // [progress: capabilities]
+  p.policy.declare(progress::capabilities());
   p.policy.add_role_source("organisation", *p.org_roles);
   // The courses module owns the course and run contexts: it registers first.
   p.policy.add_role_source("course", *p.course_roles);
@@ -260,6 +365,8 @@ App::App(Config config) : parts_(std::make_unique<Parts>()) {
   files::register_routes(p.router, *p.files);
   // [lrs: routes]
   lrs::register_routes(p.router, *p.lrs);
+  // [progress: routes]
+  progress::register_routes(p.router, *p.progress);
   audit::register_routes(p.router, *p.audit);
   // AC-01: a route whose capability nobody declared stops the start.
   if (auto ok = p.policy.verify_routes(p.router); !ok) throw std::logic_error(ok.error().detail);

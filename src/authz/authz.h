@@ -43,6 +43,15 @@ struct Capability {
   std::vector<std::string> client_scopes;
 };
 
+// A capability that these roles grant: the shape most capabilities have.
+inline Capability granted_to(std::string action, std::string description, std::vector<std::string> roles) {
+  Capability c;
+  c.action = std::move(action);
+  c.description = std::move(description);
+  c.roles = std::move(roles);
+  return c;
+}
+
 // Answers which roles a user holds directly in a context, and which context
 // contains another. Modules that own contexts (orgs, later courses) provide one.
 class RoleSource {

@@ -1,5 +1,7 @@
 #include "core/config.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -22,6 +24,62 @@ void read(const toml::table& t, std::string_view section, std::string_view key, 
     if (auto v = n->value<int64_t>()) out = static_cast<T>(*v);
     else throw std::runtime_error("config: " + std::string(key) + " must be an integer");
   }
+}
+
+// "a.example, B.example" -> {"a.example", "b.example"}: trimmed,
+// lower-cased, empty items and repeats dropped.
+std::vector<std::string> host_list(std::string_view text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    std::string_view item = text.substr(start, comma - start);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) item.remove_prefix(1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.remove_suffix(1);
+    std::string host(item);
+    for (char& ch : host) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (!host.empty() && std::find(out.begin(), out.end(), host) == out.end()) out.push_back(std::move(host));
+    start = comma + 1;
+  }
+  return out;
+}
+
+// [content] peertube_hosts: a TOML array of host names, or one string with
+// them separated by commas (as in the environment variable).
+void read_hosts(const toml::table& t, std::vector<std::string>& out) {
+  const toml::node* n = t["content"]["peertube_hosts"].node();
+  if (!n) return;
+  if (auto s = n->value<std::string>()) {
+    out = host_list(*s);
+    return;
+  }
+  const toml::array* a = n->as_array();
+  if (!a) throw std::runtime_error("config: content.peertube_hosts must be a list of host names");
+  std::string joined;
+  for (const toml::node& item : *a) {
+    auto s = item.value<std::string>();
+    if (!s || s->find(',') != std::string::npos)
+      throw std::runtime_error("config: content.peertube_hosts must be a list of host names");
+    joined += *s + ",";
+  }
+  out = host_list(joined);
+}
+
+// A DNS name: dot-separated labels of letters, digits and inner hyphens.
+bool is_host_name(const std::string& host) {
+  if (host.empty() || host.size() > 253) return false;
+  size_t start = 0;
+  while (start <= host.size()) {
+    size_t dot = host.find('.', start);
+    if (dot == std::string::npos) dot = host.size();
+    const std::string_view label = std::string_view(host).substr(start, dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    for (char ch : label)
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-') return false;
+    start = dot + 1;
+  }
+  return true;
 }
 
 void apply_file(Config& c, const std::string& path) {
@@ -63,6 +121,7 @@ void apply_file(Config& c, const std::string& path) {
   read(t, "files", "max_file_bytes", c.files.max_file_bytes);
   read(t, "files", "organisation_quota_bytes", c.files.organisation_quota_bytes);
   read(t, "files", "upload_expiry_hours", c.files.upload_expiry_hours);
+  read_hosts(t, c.content.peertube_hosts);
 }
 
 const char* env(const char* name) {
@@ -113,6 +172,8 @@ void check(const Config& c) {
   must(c.files.max_file_bytes >= 1 && c.files.organisation_quota_bytes >= 0,
        "files.max_file_bytes must be positive and files.organisation_quota_bytes not negative");
   must(c.files.upload_expiry_hours >= 1, "files.upload_expiry_hours must be at least 1");
+  for (const std::string& host : c.content.peertube_hosts)
+    must(is_host_name(host), "content.peertube_hosts: \"" + host + "\" is not a host name (no scheme, port or path)");
 }
 
 }  // namespace
@@ -145,6 +206,7 @@ void apply_environment(Config& c) {
   c.files.organisation_quota_bytes =
       env_int64("TRIVIUM_FILES_ORGANISATION_QUOTA_BYTES", c.files.organisation_quota_bytes);
   c.files.upload_expiry_hours = env_int("TRIVIUM_FILES_UPLOAD_EXPIRY_HOURS", c.files.upload_expiry_hours);
+  if (auto v = env("TRIVIUM_CONTENT_PEERTUBE_HOSTS")) c.content.peertube_hosts = host_list(v);
   c.test_hooks = env_bool("TRIVIUM_TEST_HOOKS", c.test_hooks);
 }
 
@@ -198,6 +260,9 @@ std::vector<std::string> Config::describe() const {
           std::to_string(files.organisation_quota_bytes) + " B per organisation, uploads kept " +
           std::to_string(files.upload_expiry_hours) + " h",
   };
+  std::string hosts;
+  for (const std::string& h : content.peertube_hosts) hosts += (hosts.empty() ? "" : ", ") + h;
+  out.push_back("content = embeds from YouTube, Vimeo" + (hosts.empty() ? std::string() : " and PeerTube on " + hosts));
   if (test_hooks) out.push_back("TEST HOOKS ENABLED: never use this in production");
   return out;
 }

@@ -24,6 +24,13 @@ struct FilesConfig {
   int upload_expiry_hours = 24;
 };
 
+// Content blocks (src/outline): the PeerTube instances whose videos embed
+// blocks may show, by host name (YouTube and Vimeo need no setting). Held
+// lower-case, each a plain DNS name (no scheme, port or path).
+struct ContentConfig {
+  std::vector<std::string> peertube_hosts;
+};
+
 struct Config {
   std::string data_dir = "./var";
   std::string listen = "127.0.0.1:8080";
@@ -57,6 +64,7 @@ struct Config {
 
   SmtpConfig smtp;
   FilesConfig files;
+  ContentConfig content;
 
   // Test hooks (TEST_ routes such as advancing the clock). Never in production.
   bool test_hooks = false;

@@ -136,6 +136,22 @@ std::optional<int64_t> BodyReader::optional_int(std::string_view key, int64_t mi
   return n;
 }
 
+std::optional<double> BodyReader::optional_number(std::string_view key, double min, double max) {
+  const bj::value* v = get(key);
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_number()) {
+    add_error(std::string(key), "type", "must be a number");
+    return std::nullopt;
+  }
+  const double n = v->to_number<double>();
+  if (!(n >= min && n <= max)) {
+    const std::string bounds = json::serialize(bj::value(min)) + " and " + json::serialize(bj::value(max));
+    add_error(std::string(key), "range", "must be between " + bounds);
+    return std::nullopt;
+  }
+  return n;
+}
+
 std::optional<int64_t> BodyReader::required_int(std::string_view key, int64_t min, int64_t max) {
   if (!obj_.contains(key) || obj_.at(key).is_null()) {
     seen_.emplace(key);

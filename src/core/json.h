@@ -49,6 +49,9 @@ class BodyReader {
   std::optional<std::string> optional_string(std::string_view key, size_t min_len, size_t max_len);
   std::optional<int64_t> required_int(std::string_view key, int64_t min, int64_t max);
   std::optional<int64_t> optional_int(std::string_view key, int64_t min, int64_t max);
+  // Any JSON number (integer or not) within [min, max]; NaN cannot occur
+  // (the parser refuses it).
+  std::optional<double> optional_number(std::string_view key, double min, double max);
   std::optional<bool> optional_bool(std::string_view key);
   // A string that must be one of `allowed`.
   std::optional<std::string> optional_enum(std::string_view key, const std::vector<std::string>& allowed);

@@ -40,6 +40,23 @@ TEST(Json, BodyReaderCollectsEveryFieldError) {
   EXPECT_TRUE(fields.count("missing:required"));
 }
 
+TEST(Json, NumbersTakeIntegersAndFractionsWithinBounds) {
+  auto obj = json::parse_object(R"({"a":12.5,"b":3,"c":"4","d":-0.5,"e":null})");
+  ASSERT_TRUE(obj);
+  json::BodyReader r(*obj);
+  EXPECT_EQ(r.optional_number("a", 0, 100), 12.5);
+  EXPECT_EQ(r.optional_number("b", 0, 100), 3.0);
+  EXPECT_FALSE(r.optional_number("c", 0, 100));
+  EXPECT_FALSE(r.optional_number("d", 0, 100));
+  EXPECT_FALSE(r.optional_number("e", 0, 100));
+  EXPECT_FALSE(r.optional_number("absent", 0, 100));
+  auto done = r.finish();
+  ASSERT_FALSE(done);
+  std::set<std::string> fields;
+  for (const auto& f : done.error().fields) fields.insert(f.field + ":" + f.code);
+  EXPECT_EQ(fields, (std::set<std::string>{"c:type", "d:range"}));
+}
+
 TEST(Json, LengthsCountCharactersNotBytes) {
   auto obj = json::parse_object(R"({"name":"éééé"})");
   json::BodyReader r(*obj);

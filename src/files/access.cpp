@@ -14,22 +14,21 @@ const std::vector<std::string> kEditors = {"course:author", "organisation:admin"
 const std::vector<std::string> kReaders = {"course:author",  "course:trainer",     "course:observer",
                                            "course:learner", "organisation:admin", "platform:admin"};
 
-authz::Capability cap(std::string action, std::string description, std::vector<std::string> roles) {
-  authz::Capability c;
-  c.action = std::move(action);
-  c.description = std::move(description);
-  c.roles = std::move(roles);
-  return c;
-}
-
 }  // namespace
 
 std::vector<authz::Capability> capabilities() {
   return {
-      cap("files.upload", "Upload files to a course (resumable uploads) and follow or cancel the uploads.", kEditors),
-      cap("files.list", "List a course's files.", kEditors),
-      cap("files.delete", "Delete a course's file.", kEditors),
-      cap("files.read", "Read a course file and its description: the course's staff and learners.", kReaders),
+      authz::granted_to("files.upload",
+                        "Upload files to a course (resumable uploads) and follow or cancel the uploads.", kEditors),
+      authz::granted_to("files.list", "List a course's files.", kEditors),
+      authz::granted_to("files.delete", "Delete a course's file.", kEditors),
+      authz::granted_to("files.read", "Read a course file and its description: the course's staff and learners.",
+                        kReaders),
+      authz::granted_to(
+          "files.run.read",
+          "Read a file of a run's content (its course's or its content source's): the run's learners and staff.",
+          {"run:learner", "run:trainer", "run:observer", "run:author", "course:author", "course:trainer",
+           "course:observer", "organisation:admin", "platform:admin"}),
   };
 }
 

@@ -139,6 +139,10 @@ struct Actor {
 struct Ports {
   // The organisation that owns a course; NotFound for an unknown course.
   std::function<Result<std::string>(const std::string& course_id)> course_organisation;
+  // The courses whose files a run's people read: the run's course, then the
+  // course it takes its content from (a derived SPOC's source). NotFound
+  // for an unknown run. Unset: no file is reachable through a run.
+  std::function<Result<std::vector<std::string>>(const std::string& run_id)> run_courses = {};
 };
 
 struct SweepReport {
@@ -177,6 +181,11 @@ class Service {
   Result<std::vector<CourseFile>> list(const std::string& course_id);
   Result<CourseFile> get(const std::string& course_id, const std::string& file_id);
   Result<Content> open(const std::string& course_id, const std::string& file_id);
+  // A file as a run's learners and staff reach it: one of the run's course
+  // or of the course it takes its content from (Ports::run_courses), so that
+  // a derived SPOC's learners and a run's own trainers read the videos of
+  // the content they follow; NotFound for any other file (AC-02).
+  Result<Content> open_in_run(const std::string& run_id, const std::string& file_id);
   // Deletes the record; the bytes go when no other record uses them.
   Result<void> remove(const Actor& actor, const std::string& course_id, const std::string& file_id);
   // Bytes counted against an organisation's quota: its files and open uploads.

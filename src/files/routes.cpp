@@ -203,8 +203,7 @@ bool range_applies(const Request& req, const std::string& etag, const std::strin
   return v == last_modified;
 }
 
-Response content(Service& s, Request& req) {
-  auto opened = s.open(req.param("course"), req.param("file"));
+Response serve(const Result<Content>& opened, Request& req) {
   if (!opened) return problem(opened.error(), req);
   const CourseFile& f = opened->file;
   const uint64_t size = opened->blob.size;
@@ -253,17 +252,26 @@ Response content(Service& s, Request& req) {
   return r;
 }
 
+Response content(Service& s, Request& req) {
+  return serve(s.open(req.param("course"), req.param("file")), req);
+}
+
+Response content_in_run(Service& s, Request& req) {
+  return serve(s.open_in_run(req.param("run"), req.param("file")), req);
+}
+
 }  // namespace
 
 void register_routes(http::Router& router, Service& s) {
   using M = http::Method;
   auto add = [&](M method, std::string pattern, std::string action, Response (*fn)(Service&, Request&),
-                 http::BodyKind body, size_t max_body, std::string summary) {
+                 http::BodyKind body, size_t max_body, std::string summary,
+                 http::ContextSpec context = {"course", "course"}) {
     http::Route r;
     r.method = method;
     r.pattern = std::move(pattern);
     r.action = std::move(action);
-    r.context = {"course", "course"};
+    r.context = std::move(context);
     r.handler = [&s, fn](Request& req) { return fn(s, req); };
     r.body = body;
     r.max_body = max_body;
@@ -284,6 +292,8 @@ void register_routes(http::Router& router, Service& s) {
   add(M::Delete, files + "/{file}", "files.delete", remove, B::None, 0, "Delete a course file");
   add(M::Get, files + "/{file}/content", "files.read", content, B::None, 0,
       "A course file's bytes: byte ranges, conditional requests");
+  add(M::Get, "/api/v1/runs/{run}/files/{file}/content", "files.run.read", content_in_run, B::None, 0,
+      "A file of the run's content, for its learners and staff: ranges, conditional requests", {"run", "run"});
 }
 
 }  // namespace trivium::files

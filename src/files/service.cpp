@@ -88,6 +88,16 @@ Result<Content> Service::open(const std::string& course_id, const std::string& f
   return Content{std::move(file), std::move(*blob)};
 }
 
+Result<Content> Service::open_in_run(const std::string& run_id, const std::string& file_id) {
+  if (!impl_->ports.run_courses) return fail(ErrorKind::NotFound, "No such file.");
+  TRV_ASSIGN(std::vector<std::string> courses, impl_->ports.run_courses(run_id));
+  for (const std::string& course_id : courses) {
+    auto found = open(course_id, file_id);
+    if (found || found.error().kind != ErrorKind::NotFound) return found;
+  }
+  return fail(ErrorKind::NotFound, "No such file in this run's content.");
+}
+
 Result<void> Service::remove(const Actor& actor, const std::string& course_id, const std::string& file_id) {
   Impl& m = *impl_;
   std::lock_guard lock(m.blob_mu);

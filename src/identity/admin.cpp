@@ -51,6 +51,19 @@ Result<User> Service::get_user(const std::string& user_id) {
   return std::move(*u);
 }
 
+Result<std::vector<User>> Service::get_users(const std::vector<std::string>& user_ids) {
+  std::vector<User> out;
+  out.reserve(user_ids.size());
+  TRV_TRY(store_.read([&](db::Tx& tx) -> Result<void> {
+    for (const std::string& id : user_ids) {
+      TRV_ASSIGN(auto u, find_user(tx, id));
+      if (u) out.push_back(std::move(*u));
+    }
+    return ok();
+  }));
+  return out;
+}
+
 Result<std::optional<std::string>> Service::user_id_by_email(const std::string& email) {
   auto email_normalized = normalize_email(email);
   if (!email_normalized) return std::optional<std::string>{};

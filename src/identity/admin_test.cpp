@@ -56,6 +56,17 @@ TEST_F(Admin, UserIdByEmailIgnoresCase) {
   EXPECT_FALSE(service_->user_id_by_email("not an address")->has_value());
 }
 
+TEST_F(Admin, GetUsersReadsManyAtOnceAndSkipsUnknownIds) {
+  User ada = register_user("ada@example.org");
+  User bob = register_user("bob@example.org");
+  auto users = service_->get_users({bob.id, "no-such-user", ada.id});
+  ASSERT_TRUE(users) << users.error().detail;
+  ASSERT_EQ(users->size(), 2u);
+  EXPECT_EQ((*users)[0].email, "bob@example.org");
+  EXPECT_EQ((*users)[1].id, ada.id);
+  EXPECT_TRUE(service_->get_users({})->empty());
+}
+
 TEST_F(Admin, ListUsersWithKeysetPagination) {
   for (int i = 0; i < 7; ++i) register_user("user" + std::to_string(i) + "@example.org");
   register_user("x_y@example.org");

@@ -123,6 +123,9 @@ class Service {
   // --- Platform administration -----------------------------------------
   Result<UserPage> list_users(const UserQuery& q);
   Result<User> get_user(const std::string& user_id);
+  // The accounts of these ids that exist, in one read (reports that name
+  // many learners at once); unknown ids are left out.
+  Result<std::vector<User>> get_users(const std::vector<std::string>& user_ids);
   // The id of the account with this e-mail (any case), nullopt if none or if
   // the text is not an address. For other modules (orgs adds members by
   // e-mail) so that they never read identity's tables.

@@ -16,34 +16,28 @@ const std::vector<std::string> kEditors = {"course:author", "organisation:admin"
 const std::vector<std::string> kCourseStaff = {"course:author", "course:trainer", "course:observer",
                                                "organisation:admin", "platform:admin"};
 
-authz::Capability cap(std::string action, std::string description, std::vector<std::string> roles) {
-  authz::Capability c;
-  c.action = std::move(action);
-  c.description = std::move(description);
-  c.roles = std::move(roles);
-  return c;
-}
-
 }  // namespace
 
 std::vector<authz::Capability> capabilities() {
   authz::Capability syllabus =
-      cap("outline.syllabus.read", "See the module and unit titles of a course's published outline.",
-          {"course:viewer", "course:learner", "course:applicant", "course:author", "course:trainer", "course:observer",
-           "organisation:admin", "platform:admin"});
+      authz::granted_to("outline.syllabus.read", "See the module and unit titles of a course's published outline.",
+                        {"course:viewer", "course:learner", "course:applicant", "course:author", "course:trainer",
+                         "course:observer", "organisation:admin", "platform:admin"});
   // Visitors of a public course see its syllabus without signing in.
   syllabus.roles_for_anonymous = true;
   return {
-      cap("outline.read_draft", "See a course's draft outline.", kCourseStaff),
-      cap("outline.edit", "Change a course's draft: modules, units and blocks.", kEditors),
-      cap("outline.publish", "Publish a course's draft as a new version.", kEditors),
-      cap("outline.versions.read", "List a course's published versions and read any of them.", kCourseStaff),
+      authz::granted_to("outline.read_draft", "See a course's draft outline.", kCourseStaff),
+      authz::granted_to("outline.edit", "Change a course's draft: modules, units and blocks.", kEditors),
+      authz::granted_to("outline.publish", "Publish a course's draft as a new version.", kEditors),
+      authz::granted_to("outline.versions.read", "List a course's published versions and read any of them.",
+                        kCourseStaff),
       syllabus,
-      cap("outline.run.read", "Read a run's outline with its release dates: its learners and the course's staff.",
-          {"run:learner", "run:trainer", "run:observer", "run:author", "course:author", "course:trainer",
-           "course:observer", "organisation:admin", "platform:admin"}),
-      cap("outline.releases.manage", "Set or clear a run's explicit release date of a module.",
-          {"run:trainer", "course:trainer", "course:author", "organisation:admin", "platform:admin"}),
+      authz::granted_to("outline.run.read",
+                        "Read a run's outline with its release dates: its learners and the course's staff.",
+                        {"run:learner", "run:trainer", "run:observer", "run:author", "course:author", "course:trainer",
+                         "course:observer", "organisation:admin", "platform:admin"}),
+      authz::granted_to("outline.releases.manage", "Set or clear a run's explicit release date of a module.",
+                        {"run:trainer", "course:trainer", "course:author", "organisation:admin", "platform:admin"}),
   };
 }
 

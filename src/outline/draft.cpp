@@ -27,6 +27,15 @@ bool changes_nothing(const BlockChange& c) {
   return !c.title && !c.settings_json && !c.unit_id && !c.position;
 }
 
+// A block's settings checked against the files of the course (and of its
+// content source), before the edit's write transaction: the file lookups
+// must not run inside it (see db::Store::write).
+Result<void> check_settings(const CourseLookup& lookup, const courses::Course& course, const std::string& type,
+                            const std::string& settings_json) {
+  FileScope files(lookup, course.id, course.content_source_course_id);
+  return check_block(type, settings_json, files, lookup.peertube_hosts);
+}
+
 }  // namespace
 
 Service::Service(db::Store& store, const Clock& clock, audit::AuditLog& audit, CourseLookup courses)
@@ -236,7 +245,10 @@ Result<Block> Service::add_block(const Actor& actor, const std::string& course_i
                                  const NewBlock& in) {
   TRV_TRY(check_title("title", in.title));
   TRV_TRY(check_position(in.position));
-  TRV_TRY(check_block(in.type, in.settings_json));
+  {
+    TRV_ASSIGN(courses::Course course, impl_->courses.get_course(course_id));
+    TRV_TRY(check_settings(impl_->courses, course, in.type, in.settings_json));
+  }
   Block b{new_id(), in.type, in.title, in.settings_json};
   TRV_TRY(impl_->edit(actor, course_id, "outline.block_created",
                       [&](db::Tx& tx, DraftState& d, int64_t now, std::string& target) -> Result<void> {
@@ -262,6 +274,16 @@ Result<Block> Service::update_block(const Actor& actor, const std::string& cours
     if (!p) return no_such("block");
     return d.modules[p->module].units[p->unit].blocks[p->block];
   }
+  if (change.settings_json) {
+    // A block's type never changes, so the type read here is the one the
+    // edit below finds.
+    TRV_ASSIGN(courses::Course course, impl_->courses.get_course(course_id));
+    TRV_ASSIGN(DraftState d, impl_->current(course.id));
+    auto p = find_block(d, block_id);
+    if (!p) return no_such("block");
+    TRV_TRY(check_settings(impl_->courses, course, d.modules[p->module].units[p->unit].blocks[p->block].type,
+                           *change.settings_json));
+  }
   Block out;
   TRV_TRY(impl_->edit(actor, course_id, "outline.block_updated",
                       [&](db::Tx& tx, DraftState& d, int64_t now, std::string& target) -> Result<void> {
@@ -275,7 +297,6 @@ Result<Block> Service::update_block(const Actor& actor, const std::string& cours
                           to = *k;
                         }
                         Block& b = d.modules[p->module].units[p->unit].blocks[p->block];
-                        if (change.settings_json) TRV_TRY(check_block(b.type, *change.settings_json));
                         TRV_TRY(copy_module(tx, d, p->module, now));
                         TRV_TRY(copy_module(tx, d, to.module, now));
                         if (change.title) b.title = *change.title;

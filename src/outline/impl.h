@@ -31,6 +31,7 @@ struct Rendered {
   int version = 0;
   std::vector<RenderedModule> modules;
   std::string syllabus_modules;  // [{"id","title","units":[{"id","title"}]}]
+  std::shared_ptr<const std::vector<ContentModule>> content;
 };
 
 // Release dates of one run over one rendered version, valid while the run,

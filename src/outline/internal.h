@@ -1,6 +1,7 @@
 // Internal to the outline module: the draft as loaded for an edit, the SQL
 // (queries.cpp), the JSON form of outlines (snapshot.cpp) and the rules
-// (validation in snapshot.cpp). Other modules include outline.h only.
+// (structure in snapshot.cpp, block settings in blocks.cpp and
+// block_values.cpp). Other modules include outline.h only.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -9,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/db.h"
@@ -98,12 +100,16 @@ Result<int64_t> delete_release(db::Tx& tx, const std::string& run_id, const std:
 
 // --- snapshot.cpp ----------------------------------------------------------
 
+// What a publication adds to each block beyond its settings ("html",
+// "media", "download", "embed"), by block id (publish_members below).
+using BlockExtras = std::map<std::string, bj::object>;
+
 // The JSON form of an outline (drafts and published versions alike). With
-// `render_markdown`, text blocks also carry their rendered `html`.
-bj::object module_json(const Module& m, const std::function<std::string(const std::string&)>* render_markdown);
-bj::object unit_json(const Unit& u, const std::function<std::string(const std::string&)>* render_markdown);
-bj::object block_json(const Block& b, const std::function<std::string(const std::string&)>* render_markdown);
-bj::object outline_json(const Outline& o, const std::function<std::string(const std::string&)>* render_markdown);
+// `extras`, each block also carries the members listed for its id.
+bj::object module_json(const Module& m, const BlockExtras* extras);
+bj::object unit_json(const Unit& u, const BlockExtras* extras);
+bj::object block_json(const Block& b, const BlockExtras* extras);
+bj::object outline_json(const Outline& o, const BlockExtras* extras);
 // Reads a stored snapshot back (Internal if it is not one).
 Result<Outline> outline_from_json(const std::string& text);
 std::string strings_json(const std::vector<std::string>& v);
@@ -112,12 +118,78 @@ std::vector<std::string> strings_from_json(const std::string& text);
 Result<void> check_title(const std::string& field, const std::string& title);
 Result<void> check_position(const std::optional<int>& position);
 Result<void> check_release_week(const std::optional<int>& week);
-// Type known, settings an object within limits, and the type's own rule.
-Result<void> check_block(const std::string& type, const std::string& settings_json);
 // Every prerequisite a module of `d` other than `module_id`, and the graph
 // with `module_id` requiring `prerequisites` free of cycles.
 Result<void> check_prerequisites(const DraftState& d, const std::string& module_id,
                                  const std::vector<std::string>& prerequisites);
+
+// --- blocks.cpp ------------------------------------------------------------
+
+// The files a block of one course may name: the course's own, then those of
+// the course it takes its content from (a derived SPOC shares its source's
+// modules, whose blocks name the source's files). Answers are remembered, so
+// one scope serves one edit or one publication, not longer.
+class FileScope {
+ public:
+  FileScope(const CourseLookup& lookup, std::string course_id, std::optional<std::string> source_course_id);
+  Result<std::optional<FileInfo>> by_id(const std::string& file_id);
+  Result<std::optional<FileInfo>> by_name(const std::string& name);
+
+ private:
+  const CourseLookup& lookup_;
+  std::vector<std::string> courses_;  // where to look, in order
+  std::map<std::string, std::optional<FileInfo>> by_id_;
+  std::map<std::string, std::optional<FileInfo>> by_name_;
+};
+
+// Where a course file's bytes are served (the files module's content route,
+// under the course that owns the file).
+std::string file_content_url(const FileInfo& f);
+
+// Type known, settings an object within limits, and the type's own rules
+// (the files it names looked up in `files`). Every broken rule is one field
+// of the Invalid error: "settings/<key>" (deeper for caption entries,
+// "settings/captions/2/language"), with a stable code: required, type,
+// unknown (a key the type does not have, or a file that is not there),
+// one_of, media_type, out_of_range, too_many, duplicate, length, language,
+// url, provider.
+Result<void> check_block(const std::string& type, const std::string& settings_json, FileScope& files,
+                         const std::vector<std::string>& peertube_hosts);
+
+// The members a publication adds to the blocks of `o` (text: "html" with
+// "files/<name>" references resolved; video: "media"; file: "download";
+// embed: "embed"), after checking every block again as check_block does:
+// a file may have gone since the edit. Such a failure names the block:
+// "blocks/<block id>/settings/<key>".
+Result<BlockExtras> publish_members(const Outline& o, FileScope& files, const std::vector<std::string>& peertube_hosts);
+
+// --- block_values.cpp ------------------------------------------------------
+
+// An embed block's URL as the iframe source it stands for. Only https URLs
+// of an allowed provider, in one of its known forms, pass:
+//   YouTube  youtube.com/watch?v=ID, youtube.com/embed/ID, youtu.be/ID
+//            (also www./m.youtube.com, youtube-nocookie.com/embed/ID)
+//            -> https://www.youtube-nocookie.com/embed/ID, ID 11 of [A-Za-z0-9_-]
+//   Vimeo    vimeo.com/DIGITS, player.vimeo.com/video/DIGITS
+//            -> https://player.vimeo.com/video/DIGITS
+//   PeerTube on a host of `peertube_hosts`: /w/ID, /videos/watch/ID,
+//            /videos/embed/ID -> https://HOST/videos/embed/ID, ID a UUID or
+//            22 of [A-Za-z0-9]
+// A query or fragment is ignored (except YouTube's v). Invalid on
+// "settings/url": code "url" when the text is not a plain https URL
+// (another scheme, credentials, a port, a backslash, percent-escapes or
+// anything but printable ASCII in the host, not UTF-8, too long) or names an
+// allowed host in an unknown form; "provider" for any other host. The
+// canonical source parses to itself.
+struct EmbedSource {
+  std::string provider;  // youtube | vimeo | peertube
+  std::string src;
+};
+Result<EmbedSource> parse_embed_url(std::string_view url, const std::vector<std::string>& peertube_hosts);
+
+// A well-formed BCP 47 language tag (RFC 5646, section 2.1), as a caption
+// track's language must be.
+bool is_language_tag(std::string_view tag);
 
 // Moves v[from] to index `to` (clamped to the end).
 template <typename T>

@@ -16,8 +16,24 @@ struct Block {
   std::string id;  // new_id(), the same in every version
   std::string type;
   std::string title;
-  // A JSON object, validated per type (text: {"markdown": "..."}).
+  // A JSON object, validated per type (blocks.cpp; the contract is in
+  // api/openapi.json, NewBlock.settings): text {"markdown"}, video {"file",
+  // "poster", "captions", "duration_seconds", "watched_threshold"}, file
+  // {"file"}, embed {"url"}; every type may say how it counts for progress
+  // ("completion").
   std::string settings_json = "{}";
+};
+
+// A course file as a block names it. The bytes and their access rules
+// belong to the files module; the outline only needs to know that the file
+// exists in the course (or in the course a SPOC takes its content from), its
+// kind, and what to tell the player or the download link.
+struct FileInfo {
+  std::string id;
+  std::string course_id;  // the course that owns it, which serves its content
+  std::string name;
+  std::string media_type;  // as recorded, e.g. "video/mp4", "text/vtt; charset=utf-8"
+  int64_t size = 0;
 };
 
 struct Unit {

@@ -34,28 +34,69 @@
 
 namespace trivium::outline {
 
-// What the outline needs from the courses module, as functions the app wires
-// to courses::Service (course_lookup below), so that this module's tests run
-// without the courses implementation.
+// What the outline needs from the courses and files modules, as functions
+// the app wires to their services (course_lookup below, then the file ports),
+// so that this module's tests run without their implementations.
 struct CourseLookup {
   std::function<Result<courses::Course>(const std::string& course_id)> get_course;
   std::function<Result<courses::CourseRun>(const std::string& run_id)> get_run;
   std::function<Result<int64_t>(const courses::WeeklySchedule& schedule, int index)> weekly_release;
   std::function<Result<std::string>(int64_t utc_ms, const std::string& time_zone)> format_local;
-  // Markdown to safe HTML, for text blocks at publication.
-  std::function<std::string(const std::string& markdown)> render_markdown;
+  // A file of `course_id` by id, or by name (when several files share a
+  // name, the newest). nullopt for no such file in that course; an error
+  // only when the lookup itself failed. Unset: every file is unknown.
+  std::function<Result<std::optional<FileInfo>>(const std::string& course_id, const std::string& file_id)> file;
+  std::function<Result<std::optional<FileInfo>>(const std::string& course_id, const std::string& name)> file_by_name;
+  // PeerTube instances (lower-case host names) whose videos embed blocks may
+  // show; YouTube and Vimeo are always allowed.
+  std::vector<std::string> peertube_hosts;
 };
 
-// The wiring the app uses.
+// The wiring the app uses for the courses part; the app adds the file ports
+// and the PeerTube hosts.
 inline CourseLookup course_lookup(courses::Service& service) {
-  return CourseLookup{
-      [&service](const std::string& id) { return service.get_course(id); },
-      [&service](const std::string& id) { return service.get_run(id); },
-      [](const courses::WeeklySchedule& s, int i) { return courses::weekly_release(s, i); },
-      [](int64_t ms, const std::string& tz) { return courses::format_local(ms, tz); },
-      [](const std::string& md) { return courses::render_markdown(md); },
-  };
+  CourseLookup lookup;
+  lookup.get_course = [&service](const std::string& id) { return service.get_course(id); };
+  lookup.get_run = [&service](const std::string& id) { return service.get_run(id); };
+  lookup.weekly_release = [](const courses::WeeklySchedule& s, int i) { return courses::weekly_release(s, i); };
+  lookup.format_local = [](int64_t ms, const std::string& tz) { return courses::format_local(ms, tz); };
+  return lookup;
 }
+
+// A run's published content as structure, for the modules that follow
+// learners through it (progress): blocks carry their settings and the JSON
+// object learners read (with rendered HTML, media and embed data).
+struct ContentBlock {
+  std::string id;
+  std::string type;
+  std::string title;
+  std::string settings_json;
+  std::string json;  // the published block object
+};
+
+struct ContentUnit {
+  std::string id;
+  std::string title;
+  std::vector<ContentBlock> blocks;
+};
+
+struct ContentModule {
+  std::string id;
+  std::string title;
+  std::vector<std::string> prerequisites;
+  std::vector<ContentUnit> units;
+};
+
+struct RunContent {
+  std::string run_id;
+  std::string course_id;          // the run's course
+  std::string content_course_id;  // whose publication it reads (a SPOC may read its source's)
+  int version = 0;                // 0: nothing published yet (no modules)
+  // Shared with the outline cache: a published version never changes.
+  std::shared_ptr<const std::vector<ContentModule>> modules;
+  // Per module, in order: when it opens in this run (nullopt: open).
+  std::vector<std::optional<int64_t>> release_at;
+};
 
 class Service {
  public:
@@ -101,9 +142,15 @@ class Service {
   // A learner's view of a run (JSON text): the pinned or latest publication
   // with, per module, its release date (UTC and local to `time_zone`, by
   // default the run's), `released` and `prerequisites`; the units of an
-  // unreleased module come without their blocks. The progress issue adds a
-  // `progress` member to each module and unit (absent for now).
+  // unreleased module come without their blocks. Blocks appear by id, type
+  // and title only: their content is read through the progress module's
+  // block route (locks applied), and a learner's progress through its
+  // progress route.
   Result<std::string> run_outline_json(const std::string& run_id, const std::optional<std::string>& time_zone);
+
+  // The same view as structure: modules with prerequisites, release dates
+  // and their published blocks (served from the cache).
+  Result<RunContent> run_content(const std::string& run_id);
 
   // A run's explicit release date of a module, over the schedule.
   Result<void> set_release(const Actor& actor, const std::string& run_id, const std::string& module_id,

@@ -1,6 +1,7 @@
 // Publications and what learners read: versions, atomicity, pinning, release
 // dates (with daylight saving), the cache and the syllabus.
 
+#include <boost/json/serialize.hpp>
 #include <chrono>
 #include <thread>
 
@@ -245,6 +246,122 @@ TEST_F(PublishTest, LargeOutlineIsServedFromTheCacheAndRefreshedByPublish) {
   EXPECT_EQ(must(service_->run_outline_json(run.id, std::nullopt)), first);  // draft only
   must(service_->publish(author_, c.id));
   EXPECT_EQ(module_titles(view(run.id))[0], "Renamed");
+}
+
+const bj::array& blocks_of(const bj::object& doc, size_t module = 0, size_t unit = 0) {
+  return doc.at("modules").as_array()[module].at("units").as_array()[unit].at("blocks").as_array();
+}
+
+// A publication carries, beside each block's settings, what the web app
+// needs to show it (the shapes are in blocks_test.cpp); learners get the same
+// blocks in their run's view.
+TEST_F(PublishTest, PublishedBlocksCarryTheirMediaAndLinks) {
+  auto& c = make_course("media-pub");
+  auto& run = make_run("media-pub", c);
+  const FileInfo video = add_file(c, "lecture.mp4", "video/mp4", 12'345'678);
+  const FileInfo poster = add_file(c, "poster.png", "image/png");
+  const FileInfo vtt = add_file(c, "lecture.fr.vtt", "text/vtt; charset=utf-8");
+  const FileInfo pdf = add_file(c, "Slides week 1.pdf", "application/pdf", 4096);
+  Module m = must(service_->add_module(author_, c.id, {"Week 1", {}, std::nullopt, std::nullopt}));
+  Unit u = must(service_->add_unit(author_, c.id, m.id, {"Lecture", std::nullopt}));
+  auto add = [&](const std::string& type, const bj::object& settings) {
+    return must(service_->add_block(author_, c.id, u.id, {type, type, bj::serialize(settings), std::nullopt}));
+  };
+  add("text", {{"markdown", "![Poster](files/poster.png) <script>alert(1)</script> [Missing](files/missing.pdf)"}});
+  add("video", {{"file", video.id},
+                {"poster", poster.id},
+                {"captions", bj::array{bj::object{{"language", "fr"}, {"label", "Français"}, {"file", vtt.id}}}},
+                {"duration_seconds", 600}});
+  add("file", {{"file", pdf.id}});
+  add("embed", {{"url", "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=10"}});
+  add("quiz", {{"completion", "submitted"}});
+  must(service_->publish(author_, c.id));
+
+  const std::string files = "/api/v1/courses/" + c.id + "/files/";
+  bj::object doc = bj::parse(must(service_->version(c.id, 1)).second).as_object();
+  const bj::array& b = blocks_of(doc);
+  ASSERT_EQ(b.size(), 5u);
+  const std::string html(b[0].at("html").as_string());
+  EXPECT_NE(html.find("<img src=\"" + files + poster.id + "/content\" alt=\"Poster\">"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<script"), std::string::npos) << html;  // XSS-05
+  EXPECT_EQ(html.find("missing.pdf"), std::string::npos) << html;
+  EXPECT_EQ(b[1].at("media").at("video"),
+            (bj::value{{"url", files + video.id + "/content"}, {"media_type", "video/mp4"}, {"size", 12'345'678}}));
+  EXPECT_EQ(b[1].at("media").at("poster").at("url").as_string(), files + poster.id + "/content");
+  EXPECT_EQ(b[1].at("media").at("captions"),
+            (bj::value{bj::value{{"language", "fr"}, {"label", "Français"}, {"url", files + vtt.id + "/content"}}}));
+  EXPECT_EQ(b[1].at("settings").at("duration_seconds").as_int64(), 600);  // settings are kept as written
+  EXPECT_EQ(b[2].at("download"), (bj::value{{"url", files + pdf.id + "/content"},
+                                            {"name", "Slides week 1.pdf"},
+                                            {"media_type", "application/pdf"},
+                                            {"size", 4096}}));
+  EXPECT_EQ(b[3].at("embed").at("provider").as_string(), "youtube");
+  EXPECT_EQ(b[3].at("embed").at("src").as_string(), "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ");
+  EXPECT_EQ(b[3].at("embed").at("sandbox").as_string(),
+            "allow-scripts allow-same-origin allow-presentation allow-popups");
+  EXPECT_FALSE(b[4].as_object().contains("html") || b[4].as_object().contains("media"));
+
+  // The run's outline maps the blocks (id, type, title); their content, as
+  // published, is what run_content() gives the block route.
+  bj::object learner = view(run.id);
+  EXPECT_EQ(blocks_of(learner)[1], (bj::value{{"id", b[1].at("id")}, {"type", "video"}, {"title", "video"}}));
+  RunContent content = must(service_->run_content(run.id));
+  ASSERT_EQ(content.modules->size(), 1u);
+  const auto& published = content.modules->at(0).units.at(0).blocks;
+  ASSERT_EQ(published.size(), 5u);
+  EXPECT_EQ(bj::parse(published[1].json).at("media"), b[1].at("media"));
+  EXPECT_EQ(bj::parse(published[3].json).at("embed"), b[3].at("embed"));
+  EXPECT_EQ(bj::parse(published[1].settings_json), b[1].at("settings"));
+  EXPECT_EQ(content.release_at.size(), 1u);
+}
+
+// A file deleted after the edit that named it: the publication is refused
+// (naming the block) and nothing is published until the block is fixed.
+TEST_F(PublishTest, PublicationIsRefusedWhileABlockNamesAFileThatWent) {
+  auto& c = make_course("gone");
+  const FileInfo pdf = add_file(c, "handout.pdf", "application/pdf");
+  const FileInfo again = add_file(c, "handout-v2.pdf", "application/pdf");
+  Module m = must(service_->add_module(author_, c.id, {"M", {}, std::nullopt, std::nullopt}));
+  Unit u = must(service_->add_unit(author_, c.id, m.id, {"U", std::nullopt}));
+  Block b = must(service_->add_block(author_, c.id, u.id,
+                                     {"file", "Handout", bj::serialize(bj::object{{"file", pdf.id}}), std::nullopt}));
+  remove_file(pdf.id);
+  auto refused = service_->publish(author_, c.id);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorKind::Invalid);
+  ASSERT_EQ(refused.error().fields.size(), 1u);
+  EXPECT_EQ(refused.error().fields[0].field, "blocks/" + b.id + "/settings/file");
+  EXPECT_EQ(refused.error().fields[0].code, "unknown");
+  EXPECT_TRUE(must(service_->versions(c.id)).empty());
+  EXPECT_TRUE(must(audit_->list({.organisation_id = "org-1", .action = "outline.published"})).empty());
+
+  must(service_->update_block(
+      author_, c.id, b.id, {std::nullopt, bj::serialize(bj::object{{"file", again.id}}), std::nullopt, std::nullopt}));
+  EXPECT_EQ(must(service_->publish(author_, c.id)).version, 1);
+  files_fail_ = true;  // a lookup that fails fails the publication as it failed
+  EXPECT_EQ(service_->publish(author_, c.id).error().kind, ErrorKind::Unavailable);
+  EXPECT_EQ(must(service_->versions(c.id)).size(), 1u);
+}
+
+// A derived SPOC publishing its source's shared module: the blocks point at
+// the source's files, under the source course that serves them.
+TEST_F(PublishTest, SpocPublicationLinksTheSourcesFiles) {
+  auto& source = make_course("src-pub");
+  const FileInfo video = add_file(source, "intro.mp4", "video/mp4");
+  Module m = must(service_->add_module(author_, source.id, {"Shared", {}, std::nullopt, std::nullopt}));
+  Unit u = must(service_->add_unit(author_, source.id, m.id, {"U", std::nullopt}));
+  must(service_->add_block(author_, source.id, u.id,
+                           {"video", "V", bj::serialize(bj::object{{"file", video.id}}), std::nullopt}));
+  must(service_->add_block(author_, source.id, u.id,
+                           {"text", "T", R"j({"markdown":"[Intro](files/intro.mp4)"})j", std::nullopt}));
+  must(service_->publish(author_, source.id));
+  auto& spoc = make_course("spoc-pub", source.id);
+  must(service_->publish(author_, spoc.id));
+
+  bj::object doc = bj::parse(must(service_->version(spoc.id, 1)).second).as_object();
+  const std::string url = "/api/v1/courses/" + source.id + "/files/" + video.id + "/content";
+  EXPECT_EQ(blocks_of(doc)[0].at("media").at("video").at("url").as_string(), url);
+  EXPECT_NE(std::string(blocks_of(doc)[1].at("html").as_string()).find(url), std::string::npos);
 }
 
 }  // namespace

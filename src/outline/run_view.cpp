@@ -116,6 +116,27 @@ Result<std::string> Service::run_outline_json(const std::string& run_id, const s
   return out;
 }
 
+Result<RunContent> Service::run_content(const std::string& run_id) {
+  Impl& p = *impl_;
+  TRV_ASSIGN(courses::CourseRun run, p.courses.get_run(run_id));
+  TRV_ASSIGN(courses::Course course, p.courses.get_course(run.course_id));
+  TRV_ASSIGN(Effective e, p.effective(course, run.pinned_version));
+  RunContent out;
+  out.run_id = run.id;
+  out.course_id = course.id;
+  out.content_course_id = e.course_id;
+  out.version = e.version;
+  if (e.version == 0) {
+    out.modules = std::make_shared<const std::vector<ContentModule>>();
+    return out;
+  }
+  TRV_ASSIGN(auto r, p.rendered(e));
+  TRV_ASSIGN(auto t, times_for(p, run, course, *r));
+  out.modules = r->content;
+  out.release_at = t->at;
+  return out;
+}
+
 Result<void> Service::set_release(const Actor& actor, const std::string& run_id, const std::string& module_id,
                                   int64_t release_at_ms) {
   Impl& p = *impl_;

@@ -3,7 +3,6 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <functional>
 #include <set>
 
 #include "outline/internal.h"
@@ -11,8 +10,6 @@
 namespace trivium::outline {
 
 namespace {
-
-using Markdown = std::function<std::string(const std::string&)>;
 
 bj::value origin_json(const std::optional<CopiedFrom>& c) {
   if (!c) return nullptr;
@@ -79,27 +76,26 @@ bool reaches(const std::map<std::string, std::vector<std::string>>& graph, const
 
 }  // namespace
 
-bj::object block_json(const Block& b, const Markdown* render_markdown) {
-  bj::value settings = bj::parse(b.settings_json);
-  bj::object o{{"id", b.id}, {"type", b.type}, {"title", b.title}, {"settings", settings}};
-  if (render_markdown && b.type == "text") {
-    const bj::value* md = settings.as_object().if_contains("markdown");
-    if (md && md->is_string()) o["html"] = (*render_markdown)(std::string(md->as_string()));
+bj::object block_json(const Block& b, const BlockExtras* extras) {
+  bj::object o{{"id", b.id}, {"type", b.type}, {"title", b.title}, {"settings", bj::parse(b.settings_json)}};
+  if (extras) {
+    if (auto it = extras->find(b.id); it != extras->end())
+      for (const auto& member : it->second) o[member.key()] = member.value();
   }
   return o;
 }
 
-bj::object unit_json(const Unit& u, const Markdown* render_markdown) {
+bj::object unit_json(const Unit& u, const BlockExtras* extras) {
   bj::array blocks;
-  for (const Block& b : u.blocks) blocks.push_back(block_json(b, render_markdown));
+  for (const Block& b : u.blocks) blocks.push_back(block_json(b, extras));
   return bj::object{{"id", u.id}, {"title", u.title}, {"blocks", std::move(blocks)}};
 }
 
-bj::object module_json(const Module& m, const Markdown* render_markdown) {
+bj::object module_json(const Module& m, const BlockExtras* extras) {
   bj::array prerequisites;
   for (const std::string& p : m.prerequisites) prerequisites.emplace_back(p);
   bj::array units;
-  for (const Unit& u : m.units) units.push_back(unit_json(u, render_markdown));
+  for (const Unit& u : m.units) units.push_back(unit_json(u, extras));
   bj::object o{{"id", m.id},
                {"title", m.title},
                {"prerequisites", std::move(prerequisites)},
@@ -110,9 +106,9 @@ bj::object module_json(const Module& m, const Markdown* render_markdown) {
   return o;
 }
 
-bj::object outline_json(const Outline& o, const Markdown* render_markdown) {
+bj::object outline_json(const Outline& o, const BlockExtras* extras) {
   bj::array modules;
-  for (const Module& m : o.modules) modules.push_back(module_json(m, render_markdown));
+  for (const Module& m : o.modules) modules.push_back(module_json(m, extras));
   return bj::object{{"course_id", o.course_id}, {"modules", std::move(modules)}};
 }
 
@@ -158,22 +154,6 @@ Result<void> check_position(const std::optional<int>& position) {
 Result<void> check_release_week(const std::optional<int>& week) {
   if (week && (*week < 0 || *week > kMaxReleaseWeek))
     return invalid("release_week", "out_of_range", "A week from 0 to 520.");
-  return ok();
-}
-
-Result<void> check_block(const std::string& type, const std::string& settings_json) {
-  bool known = false;
-  for (const std::string& t : kBlockTypes) known = known || t == type;
-  if (!known) return invalid("type", "unknown", "One of text, video, file, embed, quiz, assignment.");
-  if (settings_json.size() > kMaxSettingsBytes) return invalid("settings", "too_large", "At most 256 KiB.");
-  boost::system::error_code ec;
-  bj::value v = bj::parse(settings_json, ec);
-  if (ec || !v.is_object()) return invalid("settings", "not_object", "Settings are a JSON object.");
-  if (type == "text") {
-    const bj::value* md = v.as_object().if_contains("markdown");
-    if (!md || !md->is_string())
-      return invalid("settings/markdown", "required", "A text block has its Markdown in settings.markdown.");
-  }
   return ok();
 }
 

@@ -93,8 +93,10 @@ TEST_F(SpocTest, ChangingABlockCopiesItsModuleOnly) {
   bj::object learner = view(spoc_run_->id);
   EXPECT_EQ(learner.at("content_course_id").as_string(), spoc_->id);
   EXPECT_EQ(titles(learner), (std::vector<std::string>{"Alpha", "Beta 2"}));
-  const bj::value& block = learner.at("modules").as_array()[0].at("units").as_array()[0].at("blocks").as_array()[0];
-  EXPECT_EQ(block.at("settings").at("markdown").as_string(), "spoc text");
+  RunContent content = must(service_->run_content(spoc_run_->id));
+  EXPECT_EQ(content.content_course_id, spoc_->id);
+  const auto& block = content.modules->at(0).units.at(0).blocks.at(0);
+  EXPECT_EQ(bj::parse(block.settings_json).at("markdown").as_string(), "spoc text");
   bj::object doc = bj::parse(must(service_->version(spoc_->id, 1)).second).as_object();
   EXPECT_TRUE(doc.at("modules").as_array()[0].at("shared_from").is_null());
   EXPECT_EQ(doc.at("modules").as_array()[1].at("shared_from").at("version").as_int64(), 2);

@@ -1,9 +1,10 @@
 // Test support for the outline tests (not part of the library): a migrated
 // store (SQLite, or PostgreSQL when TRIVIUM_TEST_PG_URL is set; that
-// database is wiped), the service wired to an in-memory stand-in for the
-// courses service (courses, runs) plus the real calendar and Markdown
-// functions, and the organisation, course and run rows the foreign keys need
-// seeded straight into their tables (tests only; the module never reads them).
+// database is wiped), the service wired to in-memory stand-ins for the
+// courses service (courses, runs) and the files service (files_) plus the
+// real calendar functions, and the organisation, course and run rows the
+// foreign keys need seeded straight into their tables (tests only; the
+// module never reads them).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -15,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/test_store.h"
 
@@ -23,7 +25,6 @@
 namespace trivium::outline::testing {
 
 namespace bj = boost::json;
-
 
 template <typename T>
 T must(Result<T> r) {
@@ -41,21 +42,36 @@ class OutlineFixture : public ::testing::Test {
     store_ = trivium::testing::open_test_store(dir_ + "/outline.db");
     ASSERT_TRUE(store_);
     audit_ = std::make_unique<audit::AuditLog>(*store_, clock_);
-    CourseLookup lookup{
-        [this](const std::string& id) -> Result<courses::Course> {
-          auto it = courses_.find(id);
-          if (it == courses_.end()) return fail(ErrorKind::NotFound, "No such course.");
-          return it->second;
-        },
-        [this](const std::string& id) -> Result<courses::CourseRun> {
-          auto it = runs_.find(id);
-          if (it == runs_.end()) return fail(ErrorKind::NotFound, "No such run.");
-          return it->second;
-        },
-        [](const courses::WeeklySchedule& s, int i) { return courses::weekly_release(s, i); },
-        [](int64_t ms, const std::string& tz) { return courses::format_local(ms, tz); },
-        [](const std::string& md) { return courses::render_markdown(md); },
+    CourseLookup lookup;
+    lookup.get_course = [this](const std::string& id) -> Result<courses::Course> {
+      auto it = courses_.find(id);
+      if (it == courses_.end()) return fail(ErrorKind::NotFound, "No such course.");
+      return it->second;
     };
+    lookup.get_run = [this](const std::string& id) -> Result<courses::CourseRun> {
+      auto it = runs_.find(id);
+      if (it == runs_.end()) return fail(ErrorKind::NotFound, "No such run.");
+      return it->second;
+    };
+    lookup.weekly_release = [](const courses::WeeklySchedule& s, int i) { return courses::weekly_release(s, i); };
+    lookup.format_local = [](int64_t ms, const std::string& tz) { return courses::format_local(ms, tz); };
+    lookup.file = [this](const std::string& course_id, const std::string& file_id) -> Result<std::optional<FileInfo>> {
+      ++file_lookups_;
+      if (files_fail_) return fail(ErrorKind::Unavailable, "The file store is down.");
+      for (const FileInfo& f : files_)
+        if (f.course_id == course_id && f.id == file_id) return std::optional<FileInfo>(f);
+      return std::optional<FileInfo>{};
+    };
+    lookup.file_by_name = [this](const std::string& course_id,
+                                 const std::string& name) -> Result<std::optional<FileInfo>> {
+      ++file_lookups_;
+      if (files_fail_) return fail(ErrorKind::Unavailable, "The file store is down.");
+      std::optional<FileInfo> newest;
+      for (const FileInfo& f : files_)
+        if (f.course_id == course_id && f.name == name) newest = f;
+      return newest;
+    };
+    lookup.peertube_hosts = {"peertube.example.org"};
     service_ = std::make_unique<Service>(*store_, clock_, *audit_, std::move(lookup));
     exec(
         "INSERT INTO organisations (id, slug, name, kind, created_at, updated_at) "
@@ -112,6 +128,18 @@ class OutlineFixture : public ::testing::Test {
     return runs_[r.id] = r;
   }
 
+  // A course file as the files module would report it (uploaded in order:
+  // of two files with one name, the later is the newer).
+  FileInfo add_file(const courses::Course& course, const std::string& name, const std::string& media_type,
+                    int64_t size = 1000) {
+    FileInfo f{"f-" + std::to_string(files_.size() + 1), course.id, name, media_type, size};
+    files_.push_back(f);
+    return f;
+  }
+  void remove_file(const std::string& id) {
+    std::erase_if(files_, [&id](const FileInfo& f) { return f.id == id; });
+  }
+
   // The run's learner view, parsed.
   bj::object view(const std::string& run_id, std::optional<std::string> tz = std::nullopt) {
     return bj::parse(must(service_->run_outline_json(run_id, tz))).as_object();
@@ -125,6 +153,9 @@ class OutlineFixture : public ::testing::Test {
   std::map<std::string, courses::Course> courses_;
   std::map<std::string, courses::CourseRun> runs_;
   Actor author_{"u-author", "203.0.113.7", "req-test"};
+  std::vector<FileInfo> files_;
+  bool files_fail_ = false;  // every file lookup fails (the files service is down)
+  int file_lookups_ = 0;
 };
 
 }  // namespace trivium::outline::testing

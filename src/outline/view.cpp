@@ -76,6 +76,32 @@ void OutlineCache::forget_run(const std::string& run_id) {
 
 // --- Rendering -------------------------------------------------------------
 
+namespace {
+
+std::string text(const bj::object& o, std::string_view key) {
+  return std::string(o.at(key).as_string());
+}
+
+ContentModule content_module(const bj::object& m) {
+  ContentModule out;
+  out.id = text(m, "id");
+  out.title = text(m, "title");
+  for (const bj::value& p : m.at("prerequisites").as_array()) out.prerequisites.emplace_back(p.as_string());
+  for (const bj::value& uv : m.at("units").as_array()) {
+    const bj::object& u = uv.as_object();
+    ContentUnit unit{text(u, "id"), text(u, "title"), {}};
+    for (const bj::value& bv : u.at("blocks").as_array()) {
+      const bj::object& b = bv.as_object();
+      unit.blocks.push_back(ContentBlock{text(b, "id"), text(b, "type"), text(b, "title"),
+                                         bj::serialize(b.at("settings")), bj::serialize(b)});
+    }
+    out.units.push_back(std::move(unit));
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const Rendered>> render_snapshot(const std::string& course_id, int version,
                                                         const std::string& json) {
   auto r = std::make_shared<Rendered>();
@@ -84,6 +110,7 @@ Result<std::shared_ptr<const Rendered>> render_snapshot(const std::string& cours
   try {
     bj::value doc = bj::parse(json);
     bj::array syllabus;
+    auto content = std::make_shared<std::vector<ContentModule>>();
     size_t index = 0;
     for (const bj::value& mv : doc.at("modules").as_array()) {
       const bj::object& m = mv.as_object();
@@ -95,14 +122,26 @@ Result<std::shared_ptr<const Rendered>> render_snapshot(const std::string& cours
                  ",\"position\":" + std::to_string(index++) +
                  ",\"prerequisites\":" + bj::serialize(m.at("prerequisites")) + ",";
       bj::array titles;
-      for (const bj::value& u : m.at("units").as_array())
+      // A run's outline is the map of the content: blocks by id, type and
+      // title. What a block holds (text, media, files) is read through the
+      // run's block route, which applies the locks of release dates and
+      // prerequisites and serves the files through the run.
+      bj::array units;
+      for (const bj::value& u : m.at("units").as_array()) {
         titles.push_back(bj::object{{"id", u.at("id")}, {"title", u.at("title")}});
-      out.full_tail = "\"units\":" + bj::serialize(m.at("units")) + "}";
+        bj::array blocks;
+        for (const bj::value& b : u.at("blocks").as_array())
+          blocks.push_back(bj::object{{"id", b.at("id")}, {"type", b.at("type")}, {"title", b.at("title")}});
+        units.push_back(bj::object{{"id", u.at("id")}, {"title", u.at("title")}, {"blocks", std::move(blocks)}});
+      }
+      out.full_tail = "\"units\":" + bj::serialize(units) + "}";
       out.locked_tail = "\"units\":" + bj::serialize(titles) + "}";
       syllabus.push_back(bj::object{{"id", m.at("id")}, {"title", m.at("title")}, {"units", std::move(titles)}});
+      content->push_back(content_module(m));
       r->modules.push_back(std::move(out));
     }
     r->syllabus_modules = bj::serialize(syllabus);
+    r->content = std::move(content);
   } catch (const std::exception& e) {
     return fail(ErrorKind::Internal, std::string("a stored outline is not readable: ") + e.what());
   }

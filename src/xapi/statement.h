@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/text.h"
 #include "xapi/xapi.h"
 
 namespace trivium::xapi::detail {
@@ -58,9 +59,10 @@ bool valid_version_property(std::string_view, Version);
 // A timestamp: strict restricts it to RFC 3339 (extended format, seconds
 // present, offset "Z" or "+hh:mm"), which xAPI 2.0 requires.
 std::optional<int64_t> parse_timestamp(std::string_view, bool strict);
-// ASCII case-insensitive equality.
-bool iequals(std::string_view a, std::string_view b);
-std::string to_lower(std::string_view s);
+// ASCII case folding, as xAPI compares media types, mbox domains, digests
+// and language tags (core/text.h).
+using text::iequals;
+using text::to_lower;
 
 // ---- agents and groups (agent.cpp) ----
 enum class ActorKind { Agent, IdentifiedGroup, AnonymousGroup };

@@ -1,34 +1,24 @@
 // The syntax of xAPI's values: UUIDs, IRIs, mailto addresses, digests, media
-// types, language tags (RFC 5646), timestamps (ISO 8601 / RFC 3339) and
-// durations (ISO 8601 designators). Hand-written scanners rather than regular
+// types, timestamps (ISO 8601 / RFC 3339) and durations (ISO 8601
+// designators); language tags (RFC 5646) are core's (core/text.h), shared
+// with caption tracks. Hand-written scanners rather than regular
 // expressions: they run for every value of every statement ingested.
 #include <algorithm>
 #include <array>
-#include <cctype>
 
+#include "core/text.h"
 #include "xapi/statement.h"
 
 namespace trivium::xapi {
 
+using text::is_alnum;
+using text::is_alpha;
+using text::is_digit;
+using text::is_hex;
+
 namespace detail {
 
 namespace {
-
-bool is_alpha(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-bool is_alnum(char c) {
-  return is_alpha(c) || is_digit(c);
-}
-bool is_hex(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 bool all_hex(std::string_view s) {
   return std::all_of(s.begin(), s.end(), is_hex);
@@ -77,19 +67,6 @@ std::string type_reason(const bj::value& v, std::string_view expected) {
   std::string r = "must be ";
   r += expected;
   return r;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = lower(c);
-  return out;
 }
 
 bool valid_mbox(std::string_view s) {
@@ -253,11 +230,6 @@ std::optional<int64_t> parse_timestamp(std::string_view s, bool strict) {
 
 }  // namespace detail
 
-using detail::is_alnum;
-using detail::is_alpha;
-using detail::is_digit;
-using detail::is_hex;
-
 std::optional<int64_t> parse_timestamp_ms(std::string_view s) {
   return detail::parse_timestamp(s, false);
 }
@@ -322,7 +294,7 @@ bool valid_uuid(std::string_view s) {
     }
   }
   // RFC 4122's variant: the two top bits of clock_seq_hi_and_reserved are 10.
-  char variant = detail::lower(s[19]);
+  char variant = text::lower(s[19]);
   return variant == '8' || variant == '9' || variant == 'a' || variant == 'b';
 }
 
@@ -355,100 +327,6 @@ bool valid_iri(std::string_view s) {
     }
   }
   return true;
-}
-
-namespace {
-
-// RFC 5646 section 2.2.8: tags registered before the current syntax, kept
-// whole. Compared case-insensitively.
-constexpr std::array<std::string_view, 26> kGrandfathered = {
-    "en-gb-oed",   "i-ami",  "i-bnn",  "i-default", "i-enochian", "i-hak",     "i-klingon",  "i-lux",     "i-mingo",
-    "i-navajo",    "i-pwn",  "i-tao",  "i-tay",     "i-tsu",      "sgn-be-fr", "sgn-be-nl",  "sgn-ch-de", "art-lojban",
-    "cel-gaulish", "no-bok", "no-nyn", "zh-guoyu",  "zh-hakka",   "zh-min",    "zh-min-nan", "zh-xiang"};
-
-bool all_of(std::string_view s, bool (*pred)(char)) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), pred);
-}
-
-// The tags nearly every map uses ("en", "fr", "en-US", "es-419", "ast"):
-// a language of 2-3 letters and an optional region, recognised without the
-// general parse.
-bool simple_language_tag(std::string_view tag) {
-  auto letters = [](std::string_view s) { return std::all_of(s.begin(), s.end(), is_alpha); };
-  auto digits_only = [](std::string_view s) { return std::all_of(s.begin(), s.end(), is_digit); };
-  if (tag.size() == 2 || tag.size() == 3) return letters(tag);
-  size_t dash = tag.find('-');
-  if (dash != 2 && dash != 3) return false;
-  std::string_view region = tag.substr(dash + 1);
-  return letters(tag.substr(0, dash)) &&
-         ((region.size() == 2 && letters(region)) || (region.size() == 3 && digits_only(region)));
-}
-
-}  // namespace
-
-bool valid_language_tag(std::string_view tag) {
-  if (simple_language_tag(tag)) return true;
-  if (tag.empty() || tag.size() > 256) return false;
-  for (std::string_view g : kGrandfathered)
-    if (detail::iequals(tag, g)) return true;
-  // Split into subtags; an empty subtag ("en--US", "en-") is malformed.
-  std::array<std::string_view, 64> sub{};
-  size_t n = 0;
-  size_t start = 0;
-  for (size_t i = 0; i <= tag.size(); ++i) {
-    if (i == tag.size() || tag[i] == '-') {
-      if (i == start || n == sub.size()) return false;
-      sub[n++] = tag.substr(start, i - start);
-      start = i + 1;
-    }
-  }
-  size_t k = 0;
-  auto private_use = [&](size_t from) {
-    // "x" 1*("-" 1*8alphanum), to the end.
-    if (from + 1 >= n) return false;
-    for (size_t j = from + 1; j < n; ++j)
-      if (sub[j].size() > 8 || !all_of(sub[j], is_alnum)) return false;
-    return true;
-  };
-  if (detail::iequals(sub[0], "x")) return private_use(0);
-  // language: 2-3 letters (+ up to three 3-letter extlangs), or 4, or 5-8.
-  if (!all_of(sub[0], is_alpha) || sub[0].size() < 2 || sub[0].size() > 8) return false;
-  bool short_language = sub[0].size() <= 3;
-  k = 1;
-  if (short_language) {
-    size_t extlangs = 0;
-    while (k < n && extlangs < 3 && sub[k].size() == 3 && all_of(sub[k], is_alpha)) {
-      ++k;
-      ++extlangs;
-    }
-  }
-  if (k < n && sub[k].size() == 4 && all_of(sub[k], is_alpha)) ++k;  // script
-  if (k < n && ((sub[k].size() == 2 && all_of(sub[k], is_alpha)) || (sub[k].size() == 3 && all_of(sub[k], is_digit))))
-    ++k;  // region
-  // variants: 5-8 alphanumerics, or a digit and 3 alphanumerics; no repeats.
-  size_t first_variant = k;
-  while (k < n && ((sub[k].size() >= 5 && sub[k].size() <= 8 && all_of(sub[k], is_alnum)) ||
-                   (sub[k].size() == 4 && is_digit(sub[k][0]) && all_of(sub[k], is_alnum)))) {
-    for (size_t j = first_variant; j < k; ++j)
-      if (detail::iequals(sub[j], sub[k])) return false;
-    ++k;
-  }
-  // extensions: a singleton (not "x") and one or more 2-8 alphanumerics; a
-  // singleton appears once.
-  std::array<bool, 36> singleton_seen{};
-  while (k < n && sub[k].size() == 1 && !detail::iequals(sub[k], "x")) {
-    char c = detail::lower(sub[k][0]);
-    if (!is_alnum(c)) return false;
-    size_t slot = is_digit(c) ? static_cast<size_t>(c - '0') : static_cast<size_t>(10 + c - 'a');
-    if (singleton_seen[slot]) return false;
-    singleton_seen[slot] = true;
-    ++k;
-    size_t start_ext = k;
-    while (k < n && sub[k].size() >= 2 && sub[k].size() <= 8 && all_of(sub[k], is_alnum)) ++k;
-    if (k == start_ext) return false;
-  }
-  if (k < n && detail::iequals(sub[k], "x")) return private_use(k);
-  return k == n;
 }
 
 }  // namespace trivium::xapi

@@ -1,6 +1,6 @@
-// The value syntaxes on their own: versions, timestamps, durations, UUIDs,
-// IRIs and language tags, each with the inputs that sit just either side of a
-// rule.
+// The value syntaxes on their own: versions, timestamps, durations, UUIDs
+// and IRIs, each with the inputs that sit just either side of a rule
+// (language tags are core's: src/core/text_test.cpp).
 #include <gtest/gtest.h>
 
 #include "xapi/xapi.h"
@@ -155,36 +155,13 @@ TEST(ValidIri, RefusesRelativeAndMalformedIris) {
   }
 }
 
-TEST(ValidLanguageTag, AcceptsWellFormedTags) {
-  for (const char* t : {"en",
-                        "en-US",
-                        "de-DE",
-                        "es-419",
-                        "zh-Hant",
-                        "zh-Hant-TW",
-                        "sr-Latn-RS",
-                        "zh-yue-HK",
-                        "sl-rozaj-biske",
-                        "de-CH-1901",
-                        "en-a-bbb-x-a-ccc",
-                        "x-whatever",
-                        "i-klingon",
-                        "EN-gb-OED",
-                        "art-lojban",
-                        "und",
-                        "cmn",
-                        "ase",
-                        "qaa-Qaaa-QM-x-southern",
-                        "en-US-u-islamcal",
-                        "fr-CA"}) {
+// The rule itself is core's and tested there (src/core/text_test.cpp); this
+// pins that xAPI uses it rather than a narrower one of its own.
+TEST(ValidLanguageTag, IsCoresRfc5646Rule) {
+  for (const char* t : {"en-US", "zh-yue-HK", "i-klingon", "en-GB-oed", "qaa-Qaaa-QM-x-southern"}) {
     EXPECT_TRUE(valid_language_tag(t)) << t;
   }
-}
-
-TEST(ValidLanguageTag, RefusesMalformedOrInvalidTags) {
-  for (const char* t : {"", "e", "something", "a12345", "en--US", "en-US-", "-en", "en_US", "en-a", "x", "x-",
-                        "zh-z-aaa-z-bbb-c-ccc", "de-1996-1996", "zh-Hant-Hans", "en-US-US", "en-123456789", "123",
-                        "en-x-toolongsubtag", "i-notgrandfathered"}) {
+  for (const char* t : {"", "something", "en_US", "de-1996-1996", "i-notgrandfathered"}) {
     EXPECT_FALSE(valid_language_tag(t)) << t;
   }
 }

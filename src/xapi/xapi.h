@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/text.h"
 #include "xapi/multipart.h"
 #include "xapi/signature.h"
 
@@ -137,7 +138,8 @@ bool valid_uuid(std::string_view);
 // blanks, controls or <>"{}|\^`; "%" followed by two hex digits).
 bool valid_iri(std::string_view);
 // A well-formed RFC 5646 language tag (grandfathered tags included) with no
-// repeated variant or extension singleton.
-bool valid_language_tag(std::string_view);
+// repeated variant or extension singleton: core's rule, which caption tracks
+// share (core/text.h).
+using text::valid_language_tag;
 
 }  // namespace trivium::xapi

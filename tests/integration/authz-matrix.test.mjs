@@ -74,6 +74,13 @@ const unitA = await made(await admin.post(`${courseBase}/modules/${moduleA.id}/u
 const blockA = await made(await admin.post(`${courseBase}/units/${unitA.id}/blocks`, {
   type: 'text', title: 'Read me', settings: { markdown: 'Hello' },
 }));
+// A second module that no release date closes: its block is what the
+// learners' block routes open (module_a gets a release date in 2027).
+const openModuleA = await made(await admin.post(`${courseBase}/modules`, { title: 'Week 0' }));
+const openUnitA = await made(await admin.post(`${courseBase}/modules/${openModuleA.id}/units`, { title: 'Start' }));
+const openBlockA = await made(await admin.post(`${courseBase}/units/${openUnitA.id}/blocks`, {
+  type: 'text', title: 'Start here', settings: { markdown: 'Hi' },
+}));
 const versionA = await made(await admin.post(`${courseBase}/publish`, {}));
 const enrollee = await server.createUser({ display_name: 'Matrix enrollee' });
 expectStatus(await admin.post(`/api/v1/orgs/${orgA.id}/members`, { user_id: enrollee.id, roles: ['member'] }), 201);
@@ -100,6 +107,7 @@ Object.assign(ids, {
   course_pub: coursePub.id,
   course_b: courseB.id,
   run_a: runA.id,
+  open_block_a: openBlockA.id,
   run_pub: runPub.id,
   run_b: runB.id,
   module_a: moduleA.id,

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
+import { mp4 } from './lib/media.mjs';
 import { describe, before, after, test, assert, expectStatus, expectProblem, expectInvalidField } from './lib/harness.mjs';
 import { startServer, randomHex } from './lib/server.mjs';
 
@@ -16,16 +17,6 @@ const LIMITS = {
   TRIVIUM_FILES_ORGANISATION_QUOTA_BYTES: String(40 * MiB),
 };
 
-// An MP4 as libmagic sees one (an ISO base media "ftyp" box), then noise.
-function mp4(size) {
-  const buf = crypto.randomBytes(size);
-  const head = Buffer.concat([
-    Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2'),
-    Buffer.from([0, 0, 0, 0x10]), Buffer.from('mdat'),
-  ]);
-  head.copy(buf, 0);
-  return buf;
-}
 
 const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
 

@@ -196,7 +196,11 @@ describe('outline', () => {
     expectStatus(await admin.post(`${sbase}/publish`, {}), 201);
     view = await admin.get(`/api/v1/runs/${spocRun.id}/outline`);
     assert.equal(view.json.content_course_id, spoc.id);
-    assert.equal(view.json.modules[0].units[0].blocks[0].settings.markdown, 'SPOC version');
+    // The outline maps the content; the block itself carries the SPOC's text.
+    assert.deepEqual(Object.keys(view.json.modules[0].units[0].blocks[0]).sort(), ['id', 'title', 'type']);
+    const b1 = expectStatus(await admin.get(`/api/v1/runs/${spocRun.id}/blocks/${ids.b1}`), 200).json;
+    assert.equal(b1.block.settings.markdown, 'SPOC version');
+    assert.match(b1.block.html, /SPOC version/);
     assert.equal(view.json.modules[1].title, 'Week 2 (revised)');
     // A SPOC is private: no syllabus and no outline for visitors.
     expectProblem(await server.client().get(`${sbase}/syllabus`), 401);
