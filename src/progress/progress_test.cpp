@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 #include <filesystem>
 #include <map>
+#include <thread>
 
 #include "audit/audit.h"
 #include "core/test_store.h"
@@ -194,6 +195,33 @@ TEST_F(ProgressTest, AVideoCountsAsWatchedOnlyWhenNinetyPercentWasReallyPlayed) 
   EXPECT_EQ(verbs.front(), "experienced");
   EXPECT_EQ(std::count(verbs.begin(), verbs.end(), "progressed"), 5);
   EXPECT_EQ(verbs.back(), "completed");
+}
+
+// Two reports of one learner on one block at the same time (two tabs): on
+// PostgreSQL the second waits for the first's row lock, so neither played
+// segment is lost; on SQLite the single writer orders them.
+TEST_F(ProgressTest, ConcurrentReportsOnOneBlockKeepBothSegments) {
+  auto first = viewed("ann", "v1");
+  ASSERT_TRUE(first) << first.error().detail;
+  clock_.advance(60'000);
+  // Segments of 5 s: the second report of a round comes at no wall time
+  // after the first and is credited the 5 s of slack only.
+  for (int round = 0; round < 10; ++round) {
+    const double base = round * 10.0;
+    Result<BlockState> a = fail(ErrorKind::Internal, "not run"), b = fail(ErrorKind::Internal, "not run");
+    std::thread t1([&] { a = played("ann", base, base + 5); });
+    std::thread t2([&] { b = played("ann", base + 5, base + 10); });
+    t1.join();
+    t2.join();
+    ASSERT_TRUE(a) << a.error().detail;
+    ASSERT_TRUE(b) << b.error().detail;
+    clock_.advance(30'000);
+  }
+  auto p = service_->run_progress("ann", "run-1");
+  ASSERT_TRUE(p);
+  const BlockState& v = p->modules[0].units[0].blocks[1];
+  EXPECT_DOUBLE_EQ(v.watched_seconds, 100);
+  EXPECT_TRUE(v.completed);
 }
 
 TEST_F(ProgressTest, APlayerCannotClaimMoreThanTheWallClockAllows) {
