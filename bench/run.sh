@@ -386,18 +386,23 @@ outline_modules=$([ "$smoke" -eq 1 ] && echo 5 || echo 50)
 outline_units=5
 S_SEARCH=""
 S_OUTLINE=""
+S_LESSON=""
 if python3 "$ROOT/bench/seed.py" "$PORT" "$ADMIN_EMAIL" "$ADMIN_PASSWORD" "$catalog_courses" "$outline_modules" \
   "$outline_units" >"$TMP/seed.json" 2>"$TMP/seed.err"; then
   SEARCH_PATH=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["search"])' "$TMP/seed.json")
   OUTLINE_PATH=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["outline"])' "$TMP/seed.json")
+  LESSON_PATH=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["lesson"])' "$TMP/seed.json")
   LEARNER_COOKIE=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["learner_cookie"])' "$TMP/seed.json")
   log "seeded $catalog_courses courses ($(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["courses_per_second"])' "$TMP/seed.json") courses/s through the API)"
   fetch "$SEARCH_PATH" "$WWW/search"
   fetch "$OUTLINE_PATH" "$WWW/outline" "$LEARNER_COOKIE"
+  fetch "$LESSON_PATH" "$WWW/lesson" "$LEARNER_COOKIE"
   S_SEARCH="GET catalog search, 1 word, first page ($catalog_courses courses, $(stat -c %s "$WWW/search") B)"
   S_OUTLINE="GET run outline as a learner ($outline_modules x $outline_units units, $(stat -c %s "$WWW/outline") B)"
+  S_LESSON="GET a lesson (text block) as a learner, locks checked ($(stat -c %s "$WWW/lesson") B)"
   measure 31 search "$S_SEARCH" "trivium" "http://127.0.0.1:$PORT$SEARCH_PATH" "$SERVER_PID" ""
   measure 41 outline "$S_OUTLINE" "trivium" "http://127.0.0.1:$PORT$OUTLINE_PATH" "$SERVER_PID" "$LEARNER_COOKIE"
+  measure 45 lesson "$S_LESSON" "trivium" "http://127.0.0.1:$PORT$LESSON_PATH" "$SERVER_PID" "$LEARNER_COOKIE"
 else
   cat "$TMP/seed.err" >&2
   log "seeding the catalog failed"
@@ -473,6 +478,8 @@ if [ -n "$S_SEARCH" ]; then
   measure 32 search "$S_SEARCH" "trivium, access log off" "http://127.0.0.1:$PORT$SEARCH_PATH" "$SERVER_PID" ""
   measure 42 outline "$S_OUTLINE" "trivium, access log off" "http://127.0.0.1:$PORT$OUTLINE_PATH" "$SERVER_PID" \
     "$LEARNER_COOKIE"
+  measure 46 lesson "$S_LESSON" "trivium, access log off" "http://127.0.0.1:$PORT$LESSON_PATH" "$SERVER_PID" \
+    "$LEARNER_COOKIE"
 fi
 if [ -n "$S_VIDEO" ]; then
   measure 52 video "$S_VIDEO" "trivium, access log off" "http://127.0.0.1:$PORT$VIDEO_PATH" "$SERVER_PID" \
@@ -485,6 +492,7 @@ add_row 23 "$S_ME" "nginx static" "$TMP/nginx-me.runs" "-" "$NGINX_WORKER"
 if [ -n "$S_SEARCH" ]; then
   add_row 33 "$S_SEARCH" "nginx static" "$TMP/nginx-search.runs" "-" "$NGINX_WORKER"
   add_row 43 "$S_OUTLINE" "nginx static" "$TMP/nginx-outline.runs" "-" "$NGINX_WORKER"
+  add_row 47 "$S_LESSON" "nginx static" "$TMP/nginx-lesson.runs" "-" "$NGINX_WORKER"
 fi
 [ -z "$S_VIDEO" ] || add_row 53 "$S_VIDEO" "nginx static" "$TMP/nginx-video.runs" "-" "$NGINX_WORKER"
 if grep -aqiE '"level":"(error|critical)"|\] (error|critical)' "$TMP"/server-*.log; then
@@ -522,6 +530,7 @@ report() {
     function verdict(ok) { return ok ? "met" : "NOT met" }
     $1 == 11 { hr = $8; hp = $6 } $1 == 21 { mr = $8; mp = $6 }
     $1 == 31 { sr = $8; sp = $6; srps = $4 } $1 == 41 { olr = $8; op = $6; orps = $4 }
+    $1 == 45 { lr = $8; lrps = $4; lp = $6 }
     $1 == 51 { vr = $8; vrps = $4 }
     $1 == 61 { xp = $4 } $1 == 62 { xq = $4; xqp = $6 }
     $1 == 11 || $1 == 12 { on_off[$1] = $4 } $1 == 21 || $1 == 22 { on_off[$1] = $4 }
@@ -530,6 +539,7 @@ report() {
       if (mr != "") printf "- /api/v1/me: %s of nginx: %s\n", mr, verdict(mr + 0 >= 90)
       if (sr != "") printf "- catalog search: %s of nginx, %d req/s, p99 %s ms: %s\n", sr, srps, sp, verdict(sr + 0 >= 50 && srps >= 10000 && sp <= 10)
       if (olr != "") printf "- run outline: %s of nginx, %d req/s, p99 %s ms: %s\n", olr, orps, op, verdict(olr + 0 >= 50 && orps >= 10000 && op <= 10)
+      if (lr != "") printf "- lesson (a text block through the run, locks checked): %s of nginx, %d req/s, p99 %s ms\n", lr, lrps, lp
       if (vr != "") printf "- video byte ranges: %s of nginx, %d req/s (%.0f MiB/s): %s\n", vr, vrps, vrps, verdict(vr + 0 >= 80)
       if (xp != "") printf "- xAPI ingest: %d statements/s in batches of 50 (1 I/O thread): %s\n", 50 * xp, verdict(50 * xp >= 20000)
       if (xq != "") printf "- xAPI query (agent + activity, on the statements the ingest stored): %d req/s, p99 %s ms: %s at this size (the target is at 10,000,000 statements)\n", xq, xqp, verdict(xq >= 5000 && xqp <= 20)

@@ -7,7 +7,7 @@ with words drawn from a small vocabulary so that a one-word search matches a
 realistic share of them), and one course with MODULES modules of UNITS units
 (one text block each), published, with a run in which a learner is enrolled.
 
-Prints one JSON line: {"search": path, "outline": path, "learner_cookie": ...}.
+Prints one JSON line: {"search": path, "outline": path, "lesson": path, "learner_cookie": ...}.
 
 Usage: bench/seed.py PORT ADMIN_EMAIL ADMIN_PASSWORD COURSES MODULES UNITS
 """
@@ -76,12 +76,22 @@ def main():
     course = admin.call("POST", f"/api/v1/orgs/{org['id']}/courses", {
         "form": "mooc", "slug": "outline-course", "title": "A long course", "summary": "Outline benchmark"})
     base = f"/api/v1/courses/{course['id']}"
+    # The lesson a learner opens: a page of Markdown such as a course has
+    # (headings, paragraphs, a list, a table, code, math), about 4 KB.
+    lesson_md = "\n\n".join(
+        [f"## Part {i + 1}\n\nThe *sample mean* estimates the population mean; with $n$ draws its standard "
+         f"error is $\\sigma/\\sqrt{{n}}$. See [the notes](https://example.org/notes/{i}) and compare:\n\n"
+         f"- unbiased estimators\n- **consistency**\n- `numpy.mean(x)`\n\n| n | error |\n|---|---|\n| 10 | 0.32 |\n"
+         f"| 100 | 0.10 |" for i in range(8)])
+    lesson_block = None
     for m in range(modules):
         module = admin.call("POST", f"{base}/modules", {"title": f"Week {m + 1}"})
         for u in range(units):
             unit = admin.call("POST", f"{base}/modules/{module['id']}/units", {"title": f"Lesson {m + 1}.{u + 1}"})
-            admin.call("POST", f"{base}/units/{unit['id']}/blocks",
-                       {"type": "text", "title": "Reading", "settings": {"markdown": f"Lesson {m + 1}.{u + 1}"}})
+            text = lesson_md if (m, u) == (0, 0) else f"Lesson {m + 1}.{u + 1}"
+            block = admin.call("POST", f"{base}/units/{unit['id']}/blocks",
+                               {"type": "text", "title": "Reading", "settings": {"markdown": text}})
+            lesson_block = lesson_block or block["id"]
     admin.call("POST", f"{base}/publish", {})
     run = admin.call("POST", f"{base}/runs", {"title": "Open run"})
 
@@ -96,6 +106,7 @@ def main():
     print(json.dumps({
         "search": "/api/v1/courses?q=data",
         "outline": f"/api/v1/runs/{run['id']}/outline",
+        "lesson": f"/api/v1/runs/{run['id']}/blocks/{lesson_block}",
         "learner_cookie": learner.cookie,
         "courses_per_second": round(courses / seeded) if seeded > 0 else 0,
     }))
