@@ -91,6 +91,8 @@ struct RunContent {
   std::string run_id;
   std::string course_id;          // the run's course
   std::string content_course_id;  // whose publication it reads (a SPOC may read its source's)
+  // A derived SPOC's source course, whose files its blocks may name.
+  std::optional<std::string> source_course_id;
   int version = 0;                // 0: nothing published yet (no modules)
   // Shared with the outline cache: a published version never changes.
   std::shared_ptr<const std::vector<ContentModule>> modules;

@@ -125,6 +125,7 @@ Result<RunContent> Service::run_content(const std::string& run_id) {
   out.run_id = run.id;
   out.course_id = course.id;
   out.content_course_id = e.course_id;
+  out.source_course_id = course.content_source_course_id;
   out.version = e.version;
   if (e.version == 0) {
     out.modules = std::make_shared<const std::vector<ContentModule>>();

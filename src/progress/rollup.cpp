@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <cmath>
-#include <mutex>
-#include <unordered_map>
 
 #include "progress/internal.h"
 
@@ -61,37 +59,8 @@ std::optional<Place> find_block(const outline::RunContent& c, const std::string&
   return std::nullopt;
 }
 
-namespace {
-
-// The completion rules of a published content, by block id. A publication
-// never changes, so its rules are parsed once and kept while the content is
-// (keyed by the identity of the outline cache's shared, immutable modules,
-// which the entry holds so that the address is never reused meanwhile).
-using RuleIndex = std::unordered_map<std::string, Rule>;
-
-std::shared_ptr<const RuleIndex> rules_of(const outline::RunContent& c, double default_threshold) {
-  static std::mutex mu;
-  static std::map<std::pair<const void*, double>, std::pair<std::shared_ptr<const std::vector<outline::ContentModule>>,
-                                                            std::shared_ptr<const RuleIndex>>>
-      cache;
-  constexpr size_t kMaxEntries = 512;
-  const auto key = std::make_pair(static_cast<const void*>(c.modules.get()), default_threshold);
-  {
-    std::lock_guard lock(mu);
-    if (auto it = cache.find(key); it != cache.end()) return it->second.second;
-  }
-  auto index = std::make_shared<RuleIndex>();
-  for (const outline::ContentModule& m : *c.modules)
-    for (const outline::ContentUnit& u : m.units)
-      for (const outline::ContentBlock& b : u.blocks) index->emplace(b.id, rule_of(b, default_threshold));
-  std::shared_ptr<const RuleIndex> shared = std::move(index);
-  std::lock_guard lock(mu);
-  if (cache.size() >= kMaxEntries) cache.clear();
-  cache.emplace(key, std::make_pair(c.modules, shared));
-  return shared;
-}
-
-BlockState state_with(const outline::ContentBlock& b, const BlockRow* row, const Rule& rule) {
+BlockState state_of(const outline::ContentBlock& b, const BlockRow* row, double default_threshold) {
+  const Rule rule = rule_of(b, default_threshold);
   BlockState s;
   s.block_id = b.id;
   s.completion = rule.completion;
@@ -109,19 +78,12 @@ BlockState state_with(const outline::ContentBlock& b, const BlockRow* row, const
   return s;
 }
 
-}  // namespace
-
-BlockState state_of(const outline::ContentBlock& b, const BlockRow* row, double default_threshold) {
-  return state_with(b, row, rule_of(b, default_threshold));
-}
-
 RunProgress compute(const outline::RunContent& c, const std::map<std::string, BlockRow>& rows,
                     const std::optional<LearnerRow>& learner, int64_t now, double default_threshold) {
   RunProgress p;
   p.run_id = c.run_id;
   p.course_id = c.course_id;
   const auto& modules = *c.modules;
-  const std::shared_ptr<const RuleIndex> rules = rules_of(c, default_threshold);
   std::map<std::string, size_t> index;
   for (size_t m = 0; m < modules.size(); ++m) {
     const outline::ContentModule& cm = modules[m];
@@ -137,9 +99,7 @@ RunProgress compute(const outline::RunContent& c, const std::map<std::string, Bl
       up.title = cu.title;
       for (const outline::ContentBlock& cb : cu.blocks) {
         auto it = rows.find(cb.id);
-        auto rule = rules->find(cb.id);
-        BlockState s = rule == rules->end() ? state_of(cb, it == rows.end() ? nullptr : &it->second, default_threshold)
-                                            : state_with(cb, it == rows.end() ? nullptr : &it->second, rule->second);
+        BlockState s = state_of(cb, it == rows.end() ? nullptr : &it->second, default_threshold);
         if (s.completion != "none") {
           ++up.counted;
           if (s.completed) ++up.completed;

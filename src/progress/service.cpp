@@ -57,10 +57,8 @@ Result<BlockView> Service::open_block(const std::string& user_id, const std::str
   if (!at) return fail(ErrorKind::NotFound, "No such block in this run's content.");
   const outline::ContentModule& m = (*content.modules)[at->module];
   BlockView view{m.units[at->unit].blocks[at->block], m.id, m.units[at->unit].id, std::nullopt};
-  TRV_ASSIGN(courses::CourseRun run, p.ports.get_run(run_id));
-  TRV_ASSIGN(courses::Course course, p.ports.get_course(run.course_id));
-  std::vector<std::string> owners{course.id, content.content_course_id};
-  if (course.content_source_course_id) owners.push_back(*course.content_source_course_id);
+  std::vector<std::string> owners{content.course_id, content.content_course_id};
+  if (content.source_course_id) owners.push_back(*content.source_course_id);
   view.block.json = run_file_urls(std::move(view.block.json), run_id, owners);
   TRV_ASSIGN(auto enrolled, p.ports.enrolment(user_id, run_id));
   if (!enrolled) return view;  // the run's staff: no locks, no progress
