@@ -53,4 +53,8 @@ fuzz_one richtext $(( (seconds + 2) / 3 )) 8192 || failed=1
 fuzz_one xapi_statement $(( (seconds + 3) / 4 )) 16384 || failed=1
 fuzz_one multipart $(( (seconds + 3) / 4 )) 16384 || failed=1
 fuzz_one embed_url $(( (seconds + 3) / 4 )) 4096 || failed=1
+# Question interchange (F3): about 22 s together at the default 30.
+fuzz_one gift $(( (seconds + 3) / 4 )) 16384 || failed=1
+fuzz_one aiken $(( (seconds + 5) / 6 )) 4096 || failed=1
+fuzz_one moodle_xml $(( (seconds + 3) / 4 )) 16384 || failed=1
 exit "$failed"

@@ -56,6 +56,8 @@ def main():
     paths = doc.setdefault("paths", {})
     wanted = set()
     for r in routes(binary):
+        if r["path"] == "/*":
+            continue  # the web app's fallback (src/webapp): its pages are not API
         m = r["method"].lower()
         wanted.add((r["path"], m))
         item = paths.setdefault(r["path"], {})

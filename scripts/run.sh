@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one command to try Trivium: installs what is missing, builds the release
-# binary and starts the server on http://127.0.0.1:8080 with its data in ./var.
+# binary and the web app, and starts the server on http://127.0.0.1:8080 with
+# its data in ./var.
 # Extra arguments go to `trivium serve` (for example --listen 0.0.0.0:8080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,11 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 cmake --preset release >/dev/null
 cmake --build --preset release
+# The web app (web/dist), served by the server at /. Without it the API
+# still runs, so a failed build is reported, not fatal.
+if ! ./scripts/web.sh build; then
+  echo "run.sh: the web app could not be built (see above); the server starts with the API only." >&2
+fi
 
 # Defaults unless the caller gave their own (an option given twice is an error).
 has() {

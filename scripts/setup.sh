@@ -6,16 +6,18 @@ set -euo pipefail
 
 # Build tools and libraries, the PostgreSQL 15 server the tests start, nginx and
 # wrk for the benchmark, clang 14 with its runtime for libFuzzer and LSan,
-# python3 for the repository checks.
+# python3 for the repository checks, and chromium for the web app's tests
+# (driven by playwright-core; no browser is downloaded).
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-all-dev libboost-json1.81-dev libtomlplusplus-dev libcli11-dev
   libspdlog-dev libfmt-dev libsodium-dev libpq-dev libsqlite3-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libhowardhinnant-date-dev tzdata
-  libgumbo-dev libmagic-dev libssl-dev
+  libgumbo-dev libmagic-dev libssl-dev libpugixml-dev
   postgresql-15 nginx-light wrk clang-14 libclang-rt-14-dev
   curl ca-certificates python3
+  chromium fonts-dejavu-core
 )
 
 as_root() {

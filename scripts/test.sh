@@ -2,13 +2,15 @@
 # The one command that installs, builds (Debug + AddressSanitizer/UBSan) and
 # runs every test: the unit tests (ctest), the HTTP integration suite against
 # the real binary on SQLite and on a PostgreSQL 15 server this script starts
-# and stops itself, a short fuzzing run and the benchmark's smoke run.
+# and stops itself, the web app's unit tests and its journeys in chromium,
+# a short fuzzing run and the benchmark's smoke run.
 # .ci/run calls exactly this. The last line is "N passed, N failed", counting
 # unit and integration tests one by one and every other step as one.
 #
 # Options, for local use (CI passes none):
 #   --skip-build          use the existing build/debug
-#   --only STEP[,STEP]    run only these steps: unit, sqlite, postgres, fuzz, bench
+#   --only STEP[,STEP]    run only these steps: unit, sqlite, postgres, web, fuzz, bench
+# TRIVIUM_BIN (default build/debug/trivium) is the binary the web step tests.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -149,6 +151,50 @@ if wanted sqlite || wanted postgres; then
       fi
     fi
   fi
+fi
+
+# The web app (web/, tests/web): built, then its Vitest unit and component
+# tests and its journeys in chromium against the real binary on SQLite, each
+# test counted one by one.
+run_web() {
+  local log="$LOGS/web.log" status p f bin=${TRIVIUM_BIN:-$ROOT/build/debug/trivium}
+  echo "==> web app: build, unit tests (vitest), journeys (chromium)"
+  if ! ./scripts/web.sh build || ! ./scripts/web.sh deps tests/web tests/integration; then
+    count_step web-build 1
+    return
+  fi
+  (cd web && NO_COLOR=1 timeout 300 npx vitest run) 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  line=$(grep -aE '^ *Tests +' "$log" | tail -1)
+  p=$(echo "$line" | grep -oE '[0-9]+ passed' | awk '{print $1}')
+  f=$(echo "$line" | grep -oE '[0-9]+ failed' | awk '{print $1}')
+  if [ -z "$p$f" ]; then
+    echo "vitest ran no test"
+    count_step web-unit 1
+  else
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0}))
+    [ "${f:-0}" -eq 0 ] || failures+=("web-unit")
+    if [ "$status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then count_step web-unit "$status"; fi
+  fi
+  log="$LOGS/web-journeys.log"
+  (cd tests/web && TRIVIUM_BIN="$bin" timeout 600 node --test --test-concurrency=1 --test-reporter=spec) 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  p=$(grep -aE '^(ℹ|#) pass [0-9]+' "$log" | tail -1 | awk '{print $3}')
+  f=$(grep -aE '^(ℹ|#) fail [0-9]+' "$log" | tail -1 | awk '{print $3}')
+  if [ -z "$p" ] || [ -z "$f" ] || [ "$((p + f))" -eq 0 ]; then
+    echo "the web journeys ran no test"
+    count_step web-journeys 1
+    return
+  fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+  [ "$f" -eq 0 ] || failures+=("web-journeys")
+  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then count_step web-journeys "$status"; fi
+}
+
+if wanted web; then
+  run_web
 fi
 
 # Hooks filled by other parts of the foundation; skipped (and said so) only

@@ -23,6 +23,10 @@
 #include "files/files.h"
 #include "lrs/lrs.h"
 #include "progress/progress.h"
+#include "webapp/webapp.h"
+#include "bank/bank.h"
+#include "quizzes/quizzes.h"
+#include "gradebook/gradebook.h"
 #include "enrolment/enrolment.h"
 
 namespace trivium::app {
@@ -56,6 +60,12 @@ struct App::Parts {
   std::unique_ptr<lrs::Authenticator> lrs_authenticator;
   // [progress: parts]
   std::unique_ptr<progress::Service> progress;
+  // [bank: parts]
+  std::unique_ptr<bank::Service> bank;
+  // [quizzes: parts]
+  std::unique_ptr<quizzes::Service> quizzes;
+  // [gradebook: parts]
+  std::unique_ptr<gradebook::Service> gradebook;
   authz::Policy policy;
   http::Router router;
   http::Metrics* metrics = nullptr;  // owned by the pipeline; read by GET /metrics
@@ -144,6 +154,15 @@ roster::Ports roster_ports(App::Parts& p) {
 
 // Progress reads runs, content and enrolments through the modules that own
 // them; learners' names come from identity in one read.
+quizzes::Ports quizzes_ports(App::Parts& p) {
+  quizzes::Ports ports;
+  ports.open_block = [&p](const std::string& user_id, const std::string& run_id, const std::string& block_id) {
+    return p.progress->open_block(user_id, run_id, block_id);
+  };
+  ports.content = [&p](const std::string& run_id) { return p.outline->run_content(run_id); };
+  return ports;
+}
+
 progress::Ports progress_ports(App::Parts& p) {
   progress::Ports ports;
   ports.get_run = [&p](const std::string& id) { return p.courses->get_run(id); };
@@ -202,6 +221,33 @@ progress::Ports progress_ports(App::Parts& p) {
     return out;
   };
   ports.public_url = p.identity->settings().public_url;
+  return ports;
+}
+
+// The gradebook reads the run and its course's passing rule from courses,
+// and the run's learners as progress does (enrolment, with identity's names).
+gradebook::Ports gradebook_ports(App::Parts& p) {
+  gradebook::Ports ports;
+  ports.run = [&p](const std::string& run_id) -> Result<gradebook::RunInfo> {
+    TRV_ASSIGN(auto run, p.courses->run_for_enrolment(run_id));
+    return gradebook::RunInfo{run.organisation_id, run.run.ends_at_ms, run.settings.completion.min_grade};
+  };
+  ports.learners =
+      [learners = progress_ports(p).learners](const std::string& run_id) -> Result<std::vector<gradebook::Learner>> {
+    TRV_ASSIGN(auto all, learners(run_id));
+    std::vector<gradebook::Learner> out;
+    out.reserve(all.size());
+    for (auto& l : all) out.push_back({std::move(l.user_id), std::move(l.display_name), std::move(l.email)});
+    return out;
+  };
+  ports.is_learner = [&p](const std::string& user_id, const std::string& run_id) -> Result<bool> {
+    auto e = p.enrolment->mine(user_id, run_id);
+    if (!e) {
+      if (e.error().kind == ErrorKind::NotFound) return false;
+      return e.failure();
+    }
+    return e->state == "active" || e->state == "completed";
+  };
   return ports;
 }
 
@@ -274,6 +320,13 @@ App::App(Config config) : parts_(std::make_unique<Parts>()) {
       return newest;
     };
     lookup.peertube_hosts = p.config.content.peertube_hosts;
+    // Quiz settings are checked by the quizzes module (built later; called
+    // only once requests arrive).
+    lookup.check_assessment = [&p](const std::vector<std::string>& courses, const std::string& type,
+                                   const std::string& settings_json) -> Result<void> {
+      if (type != "quiz" || !p.quizzes) return ok();
+      return p.quizzes->check_settings(courses, settings_json);
+    };
     p.outline = std::make_unique<outline::Service>(*p.store, p.clock, *p.audit, std::move(lookup));
   }
   // [enrolment: construction]
@@ -328,6 +381,16 @@ App::App(Config config) : parts_(std::make_unique<Parts>()) {
   p.lrs_authenticator = std::make_unique<lrs::Authenticator>(*p.lrs, *p.authenticator);
   // [progress: construction]
   p.progress = std::make_unique<progress::Service>(*p.store, p.clock, *p.lrs, progress_ports(p));
+  // [bank: construction]
+  p.bank = std::make_unique<bank::Service>(*p.store, p.clock, *p.audit, bank::Ports{[&p](const std::string& id) {
+                                             return p.courses->get_course(id);
+                                           }});
+  // [quizzes: construction]
+  p.quizzes = std::make_unique<quizzes::Service>(*p.store, p.clock, *p.audit, *p.bank, *p.progress,
+                                                 quizzes_ports(p));
+  // [gradebook: construction] quizzes are its first kind of grade item.
+  p.gradebook = std::make_unique<gradebook::Service>(*p.store, p.clock, *p.audit, gradebook_ports(p));
+  p.gradebook->add_source(gradebook::quiz_items(*p.quizzes));
 
   p.policy.declare(system_capabilities());
   p.policy.declare(identity::capabilities());
@@ -344,6 +407,14 @@ App::App(Config config) : parts_(std::make_unique<Parts>()) {
   p.policy.declare(lrs::capabilities());
   // [progress: capabilities]
   p.policy.declare(progress::capabilities());
+  // [webapp: capabilities]
+  p.policy.declare(webapp::capabilities());
+  // [bank: capabilities]
+  p.policy.declare(bank::capabilities());
+  // [quizzes: capabilities]
+  p.policy.declare(quizzes::capabilities());
+  // [gradebook: capabilities]
+  p.policy.declare(gradebook::capabilities());
   p.policy.add_role_source("organisation", *p.org_roles);
   // The courses module owns the course and run contexts: it registers first.
   p.policy.add_role_source("course", *p.course_roles);
@@ -367,7 +438,21 @@ App::App(Config config) : parts_(std::make_unique<Parts>()) {
   lrs::register_routes(p.router, *p.lrs);
   // [progress: routes]
   progress::register_routes(p.router, *p.progress);
+  // [bank: routes]
+  bank::register_routes(p.router, *p.bank);
+  // [quizzes: routes]
+  quizzes::register_routes(p.router, *p.quizzes);
+  // [gradebook: routes]
+  gradebook::register_routes(p.router, *p.gradebook);
   audit::register_routes(p.router, *p.audit);
+  // [webapp: routes] the built web app, read once at start; it answers the
+  // GET paths no route claims (the router's fallback).
+  {
+    auto site = webapp::Site::load(p.config.web.root);
+    if (!site) throw std::runtime_error("cannot load the web app: " + site.error().detail);
+    webapp::register_routes(p.router, std::make_shared<const webapp::Site>(std::move(*site)),
+                            {p.config.content.peertube_hosts});
+  }
   // AC-01: a route whose capability nobody declared stops the start.
   if (auto ok = p.policy.verify_routes(p.router); !ok) throw std::logic_error(ok.error().detail);
 
@@ -387,6 +472,7 @@ App::App(Config config) : parts_(std::make_unique<Parts>()) {
 }
 
 App::~App() {
+  if (parts_ && parts_->quizzes) parts_->quizzes->stop_timer();
   if (parts_ && parts_->roster) parts_->roster->stop();
   if (parts_ && parts_->files) parts_->files->stop();
   if (parts_ && parts_->outbox) parts_->outbox->stop();
@@ -413,8 +499,12 @@ void App::serve() {
   p.outbox->start();
   p.roster->start();
   p.files->start();
+  // Attempts whose time ran out while the server was down are finished at
+  // once, then every few seconds.
+  p.quizzes->start_timer();
   spdlog::info("listening on {} (port {})", p.config.listen, server.port());
   server.run();
+  p.quizzes->stop_timer();
   p.roster->stop();
   p.files->stop();
   p.outbox->stop();

@@ -6,7 +6,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace trivium {
 
@@ -45,5 +47,8 @@ class ManualClock final : public Clock {
 
 // RFC 3339 UTC text ("2026-11-22T10:00:00.000Z") for API responses.
 std::string format_rfc3339(int64_t epoch_ms);
+// RFC 3339 date-time ("2027-03-29T09:00:00Z", "...T09:00:00.5+02:00") to
+// UTC milliseconds; nullopt when malformed or before 1970.
+std::optional<int64_t> parse_rfc3339(std::string_view text);
 
 }  // namespace trivium

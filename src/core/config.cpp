@@ -122,6 +122,7 @@ void apply_file(Config& c, const std::string& path) {
   read(t, "files", "organisation_quota_bytes", c.files.organisation_quota_bytes);
   read(t, "files", "upload_expiry_hours", c.files.upload_expiry_hours);
   read_hosts(t, c.content.peertube_hosts);
+  read(t, "web", "root", c.web.root);
 }
 
 const char* env(const char* name) {
@@ -207,6 +208,7 @@ void apply_environment(Config& c) {
       env_int64("TRIVIUM_FILES_ORGANISATION_QUOTA_BYTES", c.files.organisation_quota_bytes);
   c.files.upload_expiry_hours = env_int("TRIVIUM_FILES_UPLOAD_EXPIRY_HOURS", c.files.upload_expiry_hours);
   if (auto v = env("TRIVIUM_CONTENT_PEERTUBE_HOSTS")) c.content.peertube_hosts = host_list(v);
+  if (auto v = env("TRIVIUM_WEB_ROOT")) c.web.root = v;
   c.test_hooks = env_bool("TRIVIUM_TEST_HOOKS", c.test_hooks);
 }
 
@@ -263,6 +265,7 @@ std::vector<std::string> Config::describe() const {
   std::string hosts;
   for (const std::string& h : content.peertube_hosts) hosts += (hosts.empty() ? "" : ", ") + h;
   out.push_back("content = embeds from YouTube, Vimeo" + (hosts.empty() ? std::string() : " and PeerTube on " + hosts));
+  out.push_back("web = app from " + web.root);
   if (test_hooks) out.push_back("TEST HOOKS ENABLED: never use this in production");
   return out;
 }

@@ -31,6 +31,12 @@ struct ContentConfig {
   std::vector<std::string> peertube_hosts;
 };
 
+// The web app (src/webapp): the folder of its built assets (web/dist from
+// `npm run build`); a relative path is taken from the current directory.
+struct WebConfig {
+  std::string root = "web/dist";
+};
+
 struct Config {
   std::string data_dir = "./var";
   std::string listen = "127.0.0.1:8080";
@@ -65,6 +71,7 @@ struct Config {
   SmtpConfig smtp;
   FilesConfig files;
   ContentConfig content;
+  WebConfig web;
 
   // Test hooks (TEST_ routes such as advancing the clock). Never in production.
   bool test_hooks = false;

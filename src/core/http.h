@@ -51,6 +51,10 @@ struct Request {
 
   // Filled in along the way.
   std::string request_id;
+  // When the request arrived, on the server's wall clock (milliseconds since
+  // the epoch): deadlines are judged by it, not by when a worker got to it
+  // (BL-04).
+  int64_t received_ms = 0;
   std::vector<std::pair<std::string_view, std::string>> params;  // decoded path parameters
   Subject subject;
 
@@ -156,13 +160,21 @@ class Router {
   // Throws std::logic_error on a duplicate or a route without an action:
   // a programming error found at start-up.
   void add(Route route);
+  // The GET route that answers GET and HEAD requests whose path no other
+  // route matches (the web app's pages live at paths of its own choosing).
+  // Listed in routes() like the others, so that it is authorised and
+  // counted, but never walked by the trie. At most one; GET only.
+  void add_fallback(Route route);
+  const Route* fallback() const { return fallback_ ? &routes_[*fallback_] : nullptr; }
   Match match(Method method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
   struct Node;
+  Match unmatched(Method method) const;
   std::vector<Route> routes_;
   std::unique_ptr<Node> root_;
+  std::optional<size_t> fallback_;  // index into routes_
 };
 
 // Strict UTF-8 check (no overlong forms, no surrogates).

@@ -117,6 +117,7 @@ size_t Pipeline::body_limit(std::string_view method, std::string_view target) co
 bool Pipeline::offloaded(const Route& route) { return route.offload.value_or(!is_safe(route.method)); }
 
 const Route* Pipeline::prepare(Request& req, Response& out) {
+  req.received_ms = clock_.now_ms();
   auto incoming = req.header("X-Request-Id");
   req.request_id = incoming && valid_request_id(*incoming) ? std::string(*incoming) : request_id();
 

@@ -66,6 +66,24 @@ void Router::add(Route route) {
   routes_.push_back(std::move(route));
 }
 
+void Router::add_fallback(Route route) {
+  if (route.action.empty()) throw std::logic_error("fallback route " + route.pattern + " declares no action");
+  if (!route.handler) throw std::logic_error("fallback route " + route.pattern + " has no handler");
+  if (route.method != Method::Get) throw std::logic_error("the fallback route answers GET only");
+  if (fallback_) throw std::logic_error("a second fallback route: " + route.pattern);
+  fallback_ = routes_.size();
+  routes_.push_back(std::move(route));
+}
+
+Match Router::unmatched(Method method) const {
+  Match out;
+  if (fallback_ && (method == Method::Get || method == Method::Head)) {
+    out.kind = Match::Kind::Found;
+    out.route = &routes_[*fallback_];
+  }
+  return out;
+}
+
 Match Router::match(Method method, std::string_view path) const {
   Match out;
   const Node* node = root_.get();
@@ -82,7 +100,7 @@ Match Router::match(Method method, std::string_view path) const {
     }
     return false;
   });
-  if (!walked || node->routes.empty()) return out;
+  if (!walked || node->routes.empty()) return unmatched(method);
   const Route* found = nullptr;
   for (const auto& [m, idx] : node->routes) {
     if (m == method || (method == Method::Head && m == Method::Get && !found)) found = &routes_[idx];

@@ -71,6 +71,42 @@ TEST(Router, RejectsRoutesWithoutActionOrDuplicates) {
                std::logic_error);
 }
 
+TEST(Router, FallbackAnswersOnlyUnmatchedGetAndHead) {
+  Router r;
+  fill(r);
+  EXPECT_EQ(r.fallback(), nullptr);
+  r.add_fallback({.method = Method::Get, .pattern = "/*", .action = "page", .handler = ok_handler()});
+  ASSERT_NE(r.fallback(), nullptr);
+  EXPECT_EQ(r.routes().back().action, "page");  // listed, so authorised and counted like the others
+  for (std::string_view path : {"/", "/courses/42", "/api/v1/nope", "/api/v1/orgs/acme/extra", "/a//b"}) {
+    auto get = r.match(Method::Get, path);
+    ASSERT_EQ(get.kind, Match::Kind::Found) << path;
+    EXPECT_EQ(get.route, r.fallback()) << path;
+    EXPECT_TRUE(get.params.empty());
+    EXPECT_EQ(r.match(Method::Head, path).route, r.fallback()) << path;
+    // Unsafe methods on unknown paths stay 404.
+    EXPECT_EQ(r.match(Method::Post, path).kind, Match::Kind::NotFound) << path;
+    EXPECT_EQ(r.match(Method::Delete, path).kind, Match::Kind::NotFound) << path;
+  }
+  // Real routes still win, and a known path with another method stays 405.
+  EXPECT_EQ(r.match(Method::Get, "/api/v1/orgs/mine").route->action, "e");
+  EXPECT_EQ(r.match(Method::Delete, "/api/v1/orgs").kind, Match::Kind::MethodNotAllowed);
+  EXPECT_EQ(r.match(Method::Post, "/api/v1/orgs/acme").kind, Match::Kind::MethodNotAllowed);
+  // An undecodable parameter of a real route names nothing, as before.
+  EXPECT_EQ(r.match(Method::Get, "/api/v1/orgs/%zz").kind, Match::Kind::NotFound);
+}
+
+TEST(Router, FallbackIsOneGetRouteWithAnAction) {
+  Router r;
+  EXPECT_THROW(r.add_fallback({.method = Method::Post, .pattern = "/*", .action = "a", .handler = ok_handler()}),
+               std::logic_error);
+  EXPECT_THROW(r.add_fallback({.method = Method::Get, .pattern = "/*", .action = "", .handler = ok_handler()}),
+               std::logic_error);  // AC-01
+  r.add_fallback({.method = Method::Get, .pattern = "/*", .action = "a", .handler = ok_handler()});
+  EXPECT_THROW(r.add_fallback({.method = Method::Get, .pattern = "/**", .action = "a", .handler = ok_handler()}),
+               std::logic_error);
+}
+
 TEST(Request, QueryCookiesAndHeaders) {
   Request req;
   req.query = "q=caf%C3%A9+au+lait&limit=10&flag";

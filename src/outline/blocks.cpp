@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <cctype>
 #include <set>
 
@@ -384,6 +385,16 @@ Result<void> examine(Examination& ex, const std::string& type, const bj::object&
   if (type == "video") TRV_TRY(examine_video(ex, settings));
   if (type == "file") TRV_TRY(examine_file(ex, settings));
   if (type == "embed") TRV_TRY(examine_embed(ex, settings));
+  if (type == "quiz") {
+    auto checked = ex.files.check_assessment(type, bj::serialize(settings));
+    if (!checked) {
+      if (checked.error().kind != ErrorKind::Invalid) return checked.failure();
+      for (const FieldError& f : checked.error().fields) {
+        const std::string key = f.field.rfind("settings/", 0) == 0 ? f.field.substr(9) : f.field;
+        ex.problems.add(key, f.code, f.message);
+      }
+    }
+  }
   const TypeRules& rules = *rules_for(type);
   if (const bj::value* c = given(settings, "completion")) {
     if (!c->is_string()) {
@@ -434,6 +445,11 @@ Result<std::optional<FileInfo>> FileScope::by_name(const std::string& name) {
   }
   by_name_[name] = found;
   return found;
+}
+
+Result<void> FileScope::check_assessment(const std::string& type, const std::string& settings_json) const {
+  if (!lookup_.check_assessment) return ok();
+  return lookup_.check_assessment(courses_, type, settings_json);
 }
 
 std::string file_content_url(const FileInfo& f) {

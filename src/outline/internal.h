@@ -134,6 +134,9 @@ class FileScope {
   FileScope(const CourseLookup& lookup, std::string course_id, std::optional<std::string> source_course_id);
   Result<std::optional<FileInfo>> by_id(const std::string& file_id);
   Result<std::optional<FileInfo>> by_name(const std::string& name);
+  // The assessment module's check of a quiz's settings, with the courses
+  // whose banks it may use (ok when the app wired none).
+  Result<void> check_assessment(const std::string& type, const std::string& settings_json) const;
 
  private:
   const CourseLookup& lookup_;

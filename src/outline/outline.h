@@ -47,6 +47,12 @@ struct CourseLookup {
   // only when the lookup itself failed. Unset: every file is unknown.
   std::function<Result<std::optional<FileInfo>>(const std::string& course_id, const std::string& file_id)> file;
   std::function<Result<std::optional<FileInfo>>(const std::string& course_id, const std::string& name)> file_by_name;
+  // The settings of an assessment block (a quiz), checked by the module that
+  // runs it against the banks of `courses` (the course, then its content
+  // source): Invalid with fields under "settings/". Unset: kept as given.
+  std::function<Result<void>(const std::vector<std::string>& courses, const std::string& type,
+                             const std::string& settings_json)>
+      check_assessment;
   // PeerTube instances (lower-case host names) whose videos embed blocks may
   // show; YouTube and Vimeo are always allowed.
   std::vector<std::string> peertube_hosts;

@@ -234,6 +234,24 @@ struct Ports {
   double watched_threshold = kDefaultWatchedThreshold;
 };
 
+// What an assessment (a quiz, later an assignment) needs to record its
+// outcome on a learner's block, gathered before its write transaction so
+// that the transaction itself only reads and writes its own rows.
+struct AssessmentContext;
+
+// An xAPI statement of an assessment event, written like progress's own
+// (same actor, registration, context and grouping). Its object is the
+// block, or a part of it (a question) when `part` is set: activity id
+// <block activity>/<part>, with that name and type.
+struct AssessmentStatement {
+  std::string verb_id;
+  std::string verb_word;
+  std::string part;
+  std::string part_name;
+  std::string part_type;
+  std::string result_json;  // a JSON object, or empty for none
+};
+
 class Service {
  public:
   Service(db::Store& store, const Clock& clock, lrs::Service& lrs, Ports ports);
@@ -256,6 +274,20 @@ class Service {
   Result<Dashboard> dashboard(const std::string& user_id);
   // The trainer's view: learners x modules.
   Result<Matrix> matrix(const std::string& run_id, const MatrixQuery& q);
+
+  // An assessment's outcome, inside the assessment's own write transaction
+  // (so the grade and the progress it earns commit together, BL-01): the
+  // block completes when its rule says so — "submitted" on any submission,
+  // "passed" only when passed — with the statements of the block, module
+  // and course completed. prepare_assessment is Forbidden for a caller who
+  // is not a learner of the run.
+  Result<std::shared_ptr<const AssessmentContext>> prepare_assessment(const std::string& user_id,
+                                                                      const std::string& run_id,
+                                                                      const std::string& block_id);
+  // `outcome`: nullopt records the statements only (an attempt started);
+  // true/false whether the submission passed.
+  Result<void> record_assessment(db::Tx& tx, const AssessmentContext& context, std::optional<bool> outcome,
+                                 const std::vector<AssessmentStatement>& statements, int64_t now);
 
   struct Impl;
 

@@ -1,6 +1,7 @@
 // Opening blocks, learners' reports and a learner's own progress.
 
 #include <algorithm>
+#include <boost/json/parse.hpp>
 #include <cmath>
 
 #include "progress/internal.h"
@@ -40,6 +41,30 @@ std::string run_file_urls(std::string json, const std::string& run_id, const std
 
 double rounded(double x) {
   return std::round(x * 1000.0) / 1000.0;
+}
+
+// After a block's row changed: the statements of modules and the course
+// newly complete, time on task, the learner's row, and every statement of
+// the change recorded in the same transaction.
+Result<void> settle(db::Tx& tx, Service::Impl& p, const outline::RunContent& content,
+                    const std::map<std::string, BlockRow>& rows, LearnerRow& learner, const RunProgress& before,
+                    StatementWriter& statements, const std::string& block_id, int64_t now) {
+  const RunProgress after = compute(content, rows, learner, now, p.ports.watched_threshold);
+  for (size_t m = 0; m < after.modules.size(); ++m)
+    if (after.modules[m].complete() && !before.modules[m].complete() && after.modules[m].counted > 0)
+      statements.module_completed((*content.modules)[m]);
+  if (learner.last_activity_at && now - *learner.last_activity_at <= kIdleGapMs && now > *learner.last_activity_at)
+    learner.time_on_task_ms += now - *learner.last_activity_at;
+  learner.last_activity_at = now;
+  learner.last_block_id = block_id;
+  learner.completed_blocks = after.completed;
+  if (!learner.completed_at && after.counted > 0 && after.completed >= after.counted) {
+    learner.completed_at = now;
+    statements.course_completed();
+  }
+  TRV_TRY(save_learner(tx, learner));
+  if (!statements.events().empty()) TRV_TRY(p.lrs.record(tx, statements.events()));
+  return ok();
 }
 
 }  // namespace
@@ -149,21 +174,7 @@ Result<BlockState> Service::report(const Actor& actor, const std::string& run_id
     }
     TRV_TRY(save_block(tx, run_id, actor.user_id, row));
 
-    const RunProgress after = compute(content, rows, learner, now, threshold);
-    for (size_t m = 0; m < after.modules.size(); ++m)
-      if (after.modules[m].complete() && !before.modules[m].complete() && after.modules[m].counted > 0)
-        statements.module_completed((*content.modules)[m]);
-    if (learner.last_activity_at && now - *learner.last_activity_at <= kIdleGapMs && now > *learner.last_activity_at)
-      learner.time_on_task_ms += now - *learner.last_activity_at;
-    learner.last_activity_at = now;
-    learner.last_block_id = block_id;
-    learner.completed_blocks = after.completed;
-    if (!learner.completed_at && after.counted > 0 && after.completed >= after.counted) {
-      learner.completed_at = now;
-      statements.course_completed();
-    }
-    TRV_TRY(save_learner(tx, learner));
-    if (!statements.events().empty()) TRV_TRY(p.lrs.record(tx, statements.events()));
+    TRV_TRY(settle(tx, p, content, rows, learner, before, statements, block_id, now));
     out = state_of(block, &row, threshold);
     return ok();
   }));
@@ -183,6 +194,74 @@ Result<RunProgress> Service::run_progress(const std::string& user_id, const std:
     return ok();
   }));
   return compute(content, rows, learner, p.clock.now_ms(), p.ports.watched_threshold);
+}
+
+struct AssessmentContext {
+  std::string user_id;
+  std::string registration;
+  outline::RunContent content;
+  Place place;
+  courses::Course course;
+  courses::CourseRun run;
+};
+
+Result<std::shared_ptr<const AssessmentContext>> Service::prepare_assessment(const std::string& user_id,
+                                                                             const std::string& run_id,
+                                                                             const std::string& block_id) {
+  Impl& p = *impl_;
+  TRV_ASSIGN(auto enrolled, p.ports.enrolment(user_id, run_id));
+  if (!enrolled) return fail(ErrorKind::Forbidden, "Only the run's learners are assessed.");
+  auto c = std::make_shared<AssessmentContext>();
+  c->user_id = user_id;
+  c->registration = enrolled->enrolment_id;
+  TRV_ASSIGN(c->content, p.ports.content(run_id));
+  auto at = find_block(c->content, block_id);
+  if (!at) return fail(ErrorKind::NotFound, "No such block in this run's content.");
+  c->place = *at;
+  TRV_ASSIGN(c->run, p.ports.get_run(run_id));
+  TRV_ASSIGN(c->course, p.ports.get_course(c->run.course_id));
+  return std::shared_ptr<const AssessmentContext>(std::move(c));
+}
+
+Result<void> Service::record_assessment(db::Tx& tx, const AssessmentContext& c, std::optional<bool> outcome,
+                                        const std::vector<AssessmentStatement>& extra, int64_t now) {
+  Impl& p = *impl_;
+  const outline::ContentModule& module = (*c.content.modules)[c.place.module];
+  const outline::ContentBlock& block = module.units[c.place.unit].blocks[c.place.block];
+  StatementWriter statements(p.ports.public_url, c.course, c.run, c.user_id, c.registration, now);
+  for (const AssessmentStatement& st : extra) {
+    std::optional<bj::object> result;
+    if (!st.result_json.empty()) {
+      boost::system::error_code ec;
+      bj::value v = bj::parse(st.result_json, ec);
+      if (ec || !v.is_object()) return fail(ErrorKind::Internal, "An assessment statement's result is not an object.");
+      result = std::move(v.as_object());
+    }
+    if (st.part.empty())
+      statements.block(st.verb_id, st.verb_word, module, block, std::move(result));
+    else
+      statements.block_part(st.verb_id, st.verb_word, module, block, st.part, st.part_name, st.part_type,
+                            std::move(result));
+  }
+  if (!outcome) {
+    if (!statements.events().empty()) TRV_TRY(p.lrs.record(tx, statements.events()));
+    return ok();
+  }
+  const Rule rule = rule_of(block, p.ports.watched_threshold);
+  TRV_TRY(lock_block(tx, c.content.run_id, c.user_id, block.id, module.id));
+  TRV_ASSIGN(LearnerRow learner, lock_learner(tx, c.content.run_id, c.user_id));
+  TRV_ASSIGN(auto rows, blocks_of(tx, c.content.run_id, c.user_id));
+  const RunProgress before = compute(c.content, rows, learner, now, p.ports.watched_threshold);
+  BlockRow& row = rows[block.id];
+  if (!row.first_viewed_at) row.first_viewed_at = now;
+  row.last_report_at = now;
+  const bool earned = rule.completion == "submitted" || (rule.completion == "passed" && *outcome);
+  if (!row.completed_at && earned) {
+    row.completed_at = now;
+    statements.block(kCompleted, "completed", module, block, bj::object{{"completion", true}});
+  }
+  TRV_TRY(save_block(tx, c.content.run_id, c.user_id, row));
+  return settle(tx, p, c.content, rows, learner, before, statements, block.id, now);
 }
 
 }  // namespace trivium::progress

@@ -87,6 +87,15 @@ void StatementWriter::block(std::string_view verb_id, std::string_view verb_word
       module_activity(m), std::move(result));
 }
 
+void StatementWriter::block_part(std::string_view verb_id, std::string_view verb_word, const outline::ContentModule& m,
+                                 const outline::ContentBlock& b, const std::string& part, const std::string& part_name,
+                                 const std::string& part_type, std::optional<bj::object> result) {
+  (void)m;
+  const std::string block_id = block_activity_id(base_, b.id);
+  add(verb_id, verb_word, activity(block_id + "/" + part, part_type, part_name, language_),
+      activity(block_id, type_of(b.type), b.title, language_), std::move(result));
+}
+
 void StatementWriter::module_completed(const outline::ContentModule& m) {
   add(kCompleted, "completed", module_activity(m), std::nullopt, bj::object{{"completion", true}});
 }

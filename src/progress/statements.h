@@ -30,6 +30,10 @@ class StatementWriter {
                   std::string user_id, std::string registration, int64_t now);
   void block(std::string_view verb_id, std::string_view verb_word, const outline::ContentModule& m,
              const outline::ContentBlock& b, std::optional<boost::json::object> result = std::nullopt);
+  // A part of a block (a quiz's question): activity <block activity>/<part>.
+  void block_part(std::string_view verb_id, std::string_view verb_word, const outline::ContentModule& m,
+                  const outline::ContentBlock& b, const std::string& part, const std::string& part_name,
+                  const std::string& part_type, std::optional<boost::json::object> result);
   void module_completed(const outline::ContentModule& m);
   void course_completed();
   const std::vector<lrs::Event>& events() const { return events_; }
