@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -157,6 +158,12 @@ class Service {
   Service& operator=(const Service&) = delete;
 
   Result<Bank> bank(const std::string& course_id);
+  // The banks other courses of the same organisation share with this one
+  // (their categories), and their questions, read through this course:
+  // what its authors may put in its quizzes. NotFound for a bank that is
+  // not shared with it.
+  Result<std::vector<Bank>> shared_banks(const std::string& course_id);
+  Result<Listed> list_shared(const std::string& course_id, const std::string& owner_course_id, const ListQuery& q);
   Result<Bank> set_shared(const Actor& actor, const std::string& course_id, bool shared);
 
   Result<Category> create_category(const Actor& actor, const std::string& course_id, const std::string& name,
@@ -190,6 +197,11 @@ class Service {
   // version, not for new uses).
   Result<UsableQuestion> usable(const std::string& course_id, const std::string& question_id,
                                 std::optional<int> version);
+  // The current versions of several questions in one read, for a quiz of
+  // `course_id` (its own bank or a shared one's; archived questions and
+  // those it may not use are left out).
+  Result<std::map<std::string, int>> current_versions(const std::string& course_id,
+                                                      const std::vector<std::string>& question_ids);
   // A version an attempt already holds: no access check (the attempt was
   // given it), archived or not.
   Result<UsableQuestion> pinned(const std::string& question_id, int version);

@@ -260,7 +260,17 @@ TEST_F(BankTest, AnotherCoursesQuestionIsNotFoundUnlessItsBankIsSharedInTheOrgan
   EXPECT_EQ(bank_->usable(sibling_.id, q.id, std::nullopt).error().kind, ErrorKind::NotFound);
   EXPECT_EQ(bank_->candidates(sibling_.id, mine.id, {}, {}).error().kind, ErrorKind::NotFound);
 
+  EXPECT_TRUE(bank_->shared_banks(sibling_.id)->empty());
+  EXPECT_EQ(bank_->list_shared(sibling_.id, course_.id, {}).error().kind, ErrorKind::NotFound);
   ASSERT_TRUE(bank_->set_shared(who_, course_.id, true));
+  auto shared = bank_->shared_banks(sibling_.id);
+  ASSERT_TRUE(shared);
+  ASSERT_EQ(shared->size(), 1u);
+  EXPECT_EQ((*shared)[0].course_id, course_.id);
+  EXPECT_EQ((*shared)[0].categories.at(0).name, "Mine");
+  EXPECT_EQ(bank_->list_shared(sibling_.id, course_.id, {})->total, 1);
+  EXPECT_TRUE(bank_->shared_banks(foreign_.id)->empty());
+  EXPECT_EQ(bank_->list_shared(foreign_.id, course_.id, {}).error().kind, ErrorKind::NotFound);
   auto used = bank_->usable(sibling_.id, q.id, std::nullopt);
   ASSERT_TRUE(used) << used.error().detail;
   EXPECT_EQ(used->course_id, course_.id);

@@ -309,6 +309,36 @@ Result<bool> may_use(db::Tx& tx, const courses::Course& using_course, const std:
 
 }  // namespace
 
+Result<std::vector<Bank>> Service::shared_banks(const std::string& course_id) {
+  TRV_ASSIGN(courses::Course course, impl_->ports.get_course(course_id));
+  std::vector<std::string> owners;
+  TRV_TRY(impl_->store.read([&](db::Tx& tx) -> Result<void> {
+    TRV_ASSIGN(db::Rows rows, tx.query("SELECT course_id FROM question_banks WHERE organisation_id = $1 AND "
+                                       "shared = 1 AND course_id <> $2 ORDER BY course_id",
+                                       {course.organisation_id, course.id}));
+    for (const db::Row& r : rows) owners.push_back(r.text(0));
+    return ok();
+  }));
+  std::vector<Bank> out;
+  for (const std::string& owner : owners) {
+    TRV_ASSIGN(Bank b, bank(owner));
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+Result<Listed> Service::list_shared(const std::string& course_id, const std::string& owner_course_id,
+                                    const ListQuery& q) {
+  TRV_ASSIGN(courses::Course course, impl_->ports.get_course(course_id));
+  bool allowed = false;
+  TRV_TRY(impl_->store.read([&](db::Tx& tx) -> Result<void> {
+    TRV_ASSIGN(allowed, may_use(tx, course, owner_course_id));
+    return ok();
+  }));
+  if (!allowed || owner_course_id == course_id) return fail(ErrorKind::NotFound, "No bank shared with this course.");
+  return list(owner_course_id, q);
+}
+
 Result<UsableQuestion> Service::usable(const std::string& course_id, const std::string& question_id,
                                        std::optional<int> version) {
   TRV_ASSIGN(courses::Course course, impl_->ports.get_course(course_id));
@@ -328,6 +358,26 @@ Result<UsableQuestion> Service::usable(const std::string& course_id, const std::
     out.version = v;
     out.course_id = found.front().course_id;
     out.question = std::move(found.front().question);
+    return ok();
+  }));
+  return out;
+}
+
+Result<std::map<std::string, int>> Service::current_versions(const std::string& course_id,
+                                                             const std::vector<std::string>& question_ids) {
+  std::map<std::string, int> out;
+  if (question_ids.empty()) return out;
+  TRV_ASSIGN(courses::Course course, impl_->ports.get_course(course_id));
+  TRV_TRY(impl_->store.read([&](db::Tx& tx) -> Result<void> {
+    std::vector<db::Param> params{course.id, course.organisation_id};
+    for (const std::string& id : question_ids) params.emplace_back(id);
+    TRV_ASSIGN(db::Rows rows,
+               tx.query_params("SELECT q.id, q.current_version FROM questions q JOIN question_banks b ON "
+                               "b.course_id = q.course_id WHERE q.archived = 0 AND (q.course_id = $1 OR "
+                               "(b.shared = 1 AND b.organisation_id = $2)) AND q.id IN (" +
+                                   placeholders(3, question_ids.size()) + ")",
+                               params));
+    for (const db::Row& r : rows) out[r.text(0)] = static_cast<int>(r.i64(1));
     return ok();
   }));
   return out;

@@ -192,25 +192,24 @@ Response delete_category(Service& s, Request& req) {
   return Response::no_content();
 }
 
-Response list_questions(Service& s, Request& req) {
+Result<ListQuery> list_query(const Request& req) {
   ListQuery q;
   bool bad = false;
   q.offset = int_param(req, "offset", 0, 1000000, bad).value_or(0);
   q.limit = int_param(req, "limit", 1, 200, bad).value_or(50);
-  if (bad) return problem(invalid("query", "out_of_range", "offset >= 0, limit 1..200.").error, req);
+  if (bad) return invalid("query", "out_of_range", "offset >= 0, limit 1..200.");
   q.category_id = req.query_param("category");
   q.type = req.query_param("type");
   q.tag = req.query_param("tag");
   q.skill = req.query_param("skill");
   q.text = req.query_param("q");
-  if (q.text && q.text->size() > 200) return problem(invalid("q", "too_long", "At most 200 bytes.").error, req);
-  auto sub = bool_param(req, "subcategories", true);
-  auto archived = bool_param(req, "archived", false);
-  if (!sub) return problem(sub.error(), req);
-  if (!archived) return problem(archived.error(), req);
-  q.include_subcategories = *sub;
-  q.include_archived = *archived;
-  auto listed = s.list(req.param("course"), q);
+  if (q.text && q.text->size() > 200) return invalid("q", "too_long", "At most 200 bytes.");
+  TRV_ASSIGN(q.include_subcategories, bool_param(req, "subcategories", true));
+  TRV_ASSIGN(q.include_archived, bool_param(req, "archived", false));
+  return q;
+}
+
+Response respond(Result<Listed>&& listed, const Request& req) {
   if (!listed) return problem(listed.error(), req);
   bj::array items;
   for (const StoredQuestion& sq : listed->questions) items.push_back(render(sq));
@@ -218,6 +217,26 @@ Response list_questions(Service& s, Request& req) {
       200, bj::object{{"items", std::move(items)},
                       {"total", listed->total},
                       {"next_offset", listed->next_offset ? bj::value(*listed->next_offset) : bj::value(nullptr)}});
+}
+
+Response list_questions(Service& s, Request& req) {
+  auto q = list_query(req);
+  if (!q) return problem(q.error(), req);
+  return respond(s.list(req.param("course"), *q), req);
+}
+
+Response list_shared_banks(Service& s, Request& req) {
+  auto banks = s.shared_banks(req.param("course"));
+  if (!banks) return problem(banks.error(), req);
+  bj::array items;
+  for (const Bank& b : *banks) items.push_back(render(b));
+  return json::response(200, bj::object{{"items", std::move(items)}});
+}
+
+Response list_shared_questions(Service& s, Request& req) {
+  auto q = list_query(req);
+  if (!q) return problem(q.error(), req);
+  return respond(s.list_shared(req.param("course"), req.param("owner"), *q), req);
 }
 
 Response create_question(Service& s, Request& req) {
@@ -353,6 +372,10 @@ void register_routes(http::Router& router, Service& s) {
   router.add(route(M::Get, b + "/questions", "bank.read", h(list_questions),
                    "List questions: by category, type, tag, skill or text."));
   router.add(route(M::Post, b + "/questions", "bank.edit", h(create_question), "Add a question (version 1)."));
+  router.add(route(M::Get, b + "/shared", "bank.read", h(list_shared_banks),
+                   "The banks other courses of the organisation share with this one."));
+  router.add(route(M::Get, b + "/shared/{owner}/questions", "bank.read", h(list_shared_questions),
+                   "The questions of a bank shared with this course (same filters as the course's own)."));
   router.add(route(M::Get, b + "/questions/{question}", "bank.read", h(get_question),
                    "A question at its current version, or ?version=N."));
   router.add(route(M::Put, b + "/questions/{question}", "bank.edit", h(update_question),

@@ -225,24 +225,19 @@ Result<Service::Started> Service::start(const Actor& actor, const std::string& r
   randombytes_buf(&seed, sizeof seed);
   seed &= 0x3FFFFFFFFFFFFFFFULL;  // stored in a signed BIGINT
   Draw draw{seed};
-  auto usable = [&](const std::string& question_id, std::optional<int> version) -> Result<bank::UsableQuestion> {
-    Result<bank::UsableQuestion> last = fail(ErrorKind::NotFound, "No such question.");
-    for (const std::string& course : banks) {
-      last = p.bank.usable(course, question_id, version);
-      if (last || last.error().kind != ErrorKind::NotFound) return last;
-    }
-    return last;
-  };
+  // First the question of every slot (random ones drawn), then their
+  // versions: pinned ones checked one by one (rare), the current ones in
+  // one read per bank.
   std::vector<LayoutSlot> layout;
+  std::vector<bool> pinned;
   std::set<std::string> used;
   for (const Slot& s : q.settings.slots)
     if (!s.question_id.empty()) used.insert(s.question_id);
   for (size_t i = 0; i < q.settings.slots.size(); ++i) {
     const Slot& s = q.settings.slots[i];
     if (!s.question_id.empty()) {
-      auto u = usable(s.question_id, s.version);
-      if (!u) return conflict("question_unavailable", "A question of this quiz is no longer available.");
-      layout.push_back({0, s.page, s.mark, u->id, u->version});
+      layout.push_back({0, s.page, s.mark, s.question_id, s.version.value_or(0)});
+      pinned.push_back(s.version.has_value());
       continue;
     }
     Result<std::vector<std::string>> pool = fail(ErrorKind::NotFound, "");
@@ -259,11 +254,33 @@ Result<Service::Started> Service::start(const Actor& actor, const std::string& r
     for (int k = 0; k < s.count; ++k) {
       const size_t pick = k + draw.below(left.size() - k);
       std::swap(left[k], left[pick]);
-      auto u = usable(left[k], std::nullopt);
-      if (!u) return conflict("question_unavailable", "A drawn question is no longer available.");
       used.insert(left[k]);
-      layout.push_back({0, s.page, s.mark, u->id, u->version});
+      layout.push_back({0, s.page, s.mark, left[k], 0});
+      pinned.push_back(false);
     }
+  }
+  std::vector<std::string> wanted;
+  for (size_t i = 0; i < layout.size(); ++i)
+    if (!pinned[i]) wanted.push_back(layout[i].question_id);
+  std::map<std::string, int> current;
+  for (const std::string& course : banks) {
+    if (current.size() == wanted.size()) break;
+    TRV_ASSIGN(auto found, p.bank.current_versions(course, wanted));
+    current.merge(found);
+  }
+  for (size_t i = 0; i < layout.size(); ++i) {
+    if (pinned[i]) {
+      Result<bank::UsableQuestion> u = fail(ErrorKind::NotFound, "No such question.");
+      for (const std::string& course : banks) {
+        u = p.bank.usable(course, layout[i].question_id, layout[i].version);
+        if (u || u.error().kind != ErrorKind::NotFound) break;
+      }
+      if (!u) return conflict("question_unavailable", "A question of this quiz is no longer available.");
+      continue;
+    }
+    auto it = current.find(layout[i].question_id);
+    if (it == current.end()) return conflict("question_unavailable", "A question of this quiz is no longer available.");
+    layout[i].version = it->second;
   }
   std::stable_sort(layout.begin(), layout.end(),
                    [](const LayoutSlot& a, const LayoutSlot& b) { return a.page < b.page; });

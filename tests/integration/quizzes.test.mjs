@@ -6,6 +6,7 @@
 // finishing the attempt from its autosaved answers (BL-04, DATA-06),
 // progress completed by a passed quiz, the xAPI statements of an attempt,
 // bad input, and DATA-03/DATA-04 after kill -9.
+import net from 'node:net';
 import XAPI from '@xapi/xapi';
 import { describe, before, after, test, assert, expectStatus, expectProblem, expectInvalidField } from './lib/harness.mjs';
 import { startServer, randomHex, strongPassword } from './lib/server.mjs';
@@ -157,6 +158,30 @@ describe('question banks and quizzes', () => {
     expectStatus(exported, 200);
     assert.match(exported.headers.get('content-type'), /application\/xml/);
     assert.match(exported.text, /<question type="multichoice">/);
+    // A file over the import limit (16 MiB) is refused from its declared
+    // length, before its body is read.
+    const reply = await new Promise((resolve, reject) => {
+      const socket = net.connect(server.port, '127.0.0.1');
+      const chunks = [];
+      const timer = setTimeout(() => socket.destroy(), 5000);
+      socket.on('data', (d) => chunks.push(d));
+      socket.on('error', reject);
+      socket.on('close', () => { clearTimeout(timer); resolve(Buffer.concat(chunks).toString('latin1')); });
+      socket.write(`POST ${base}/import?format=gift HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${admin.cookieHeader()}\r\n` +
+        `X-CSRF-Token: ${admin.csrf}\r\nContent-Type: text/plain\r\nContent-Length: ${16 * 1024 * 1024 + 1}\r\nConnection: close\r\n\r\n`);
+    });
+    assert.match(reply, /^HTTP\/1\.1 413 /, reply.slice(0, 200));
+    // Another course of the organisation uses this bank once it is shared.
+    const sibling = expectStatus(await admin.post(`/api/v1/orgs/${world.org.id}/courses`, {
+      form: 'cooc_internal', slug: `s-${randomHex(3)}`, title: 'Sibling',
+    }), 201).json;
+    assert.deepEqual(expectStatus(await admin.get(`/api/v1/courses/${sibling.id}/bank/shared`), 200).json.items, []);
+    expectProblem(await admin.get(`/api/v1/courses/${sibling.id}/bank/shared/${world.course.id}/questions`), 404);
+    expectStatus(await admin.request('PATCH', base, { json: { shared: true } }), 200);
+    const shared = expectStatus(await admin.get(`/api/v1/courses/${sibling.id}/bank/shared`), 200).json.items;
+    assert.deepEqual(shared.map((b) => b.course_id), [world.course.id]);
+    const theirs = expectStatus(await admin.get(`/api/v1/courses/${sibling.id}/bank/shared/${world.course.id}/questions?type=true_false`), 200).json;
+    assert.ok(theirs.total >= 1);
     // Learners never read a bank.
     const l = await learnerIn(world, 'peeker');
     expectProblem(await l.client.get(`${base}/questions`), 403);
@@ -462,6 +487,72 @@ describe('question banks and quizzes', () => {
       const q = open.questions.find((x) => x.slot === cap2);
       assert.equal(q.sequence, 20);
       assert.equal(q.response, choice(second, cap2, 'Paris'));
+    } finally {
+      if (restarted) await restarted.stopCleanly();
+    }
+  });
+
+  test('DATA-04: kill -9 in the middle of a save and submit burst loses nothing acknowledged, half-grades nothing', async () => {
+    const local = await startServer();
+    let restarted;
+    try {
+      const a = await local.adminClient();
+      const w = await buildQuizCourse(local, a);
+      const path = quizPath(w, 'auto');
+      const learners = [];
+      for (let i = 0; i < 8; i++) {
+        const l = await learnerIn(w, `burst${i}`, local, a);
+        l.attempt = expectStatus(await l.client.post(`${path}/attempts`, {}), 201).json;
+        learners.push(l);
+      }
+      const acked = new Map();  // attempt id -> { saves: {slot: seq}, submitted }
+      let acknowledged = 0;
+      const work = learners.map(async (l) => {
+        const at = l.attempt;
+        const mine = { saves: {}, submitted: false };
+        acked.set(at.id, mine);
+        const cap = slotOf(at, 'single_choice');
+        try {
+          for (let seq = 1; seq <= 60; seq++) {
+            const res = await l.client.request('PUT', `${path}/attempts/${at.id}/answers/${cap}`, { json: { sequence: seq, response: choice(at, cap, seq % 2 ? 'Paris' : 'Lyon') } });
+            if (res.status === 200) {
+              mine.saves[cap] = seq;
+              acknowledged++;
+            }
+          }
+          const sub = await l.client.post(`${path}/attempts/${at.id}/submit`, {});
+          if (sub.status === 200) mine.submitted = true;
+        } catch {
+          // The connection died with the server: what was not acknowledged may be lost.
+        }
+      });
+      // Killed once the burst is well under way (480 saves in all).
+      for (let i = 0; i < 1000 && acknowledged < 40; i++) await new Promise((r) => setTimeout(r, 10));
+      local.signal('SIGKILL');
+      await Promise.all(work);
+      assert.ok([...acked.values()].some((m) => !m.submitted), 'the kill came before the burst ended');
+      await local.stop({ keepData: true });
+      restarted = await startServer({ dataDir: local.dataDir, database: local.db });
+      const admin2 = await restarted.loginClient(local.admin.email, local.admin.password);
+      const results = expectStatus(await admin2.get(`${path}/results`), 200).json.items;
+      let savesChecked = 0;
+      for (const l of learners) {
+        const mine = acked.get(l.attempt.id);
+        const row = results.find((x) => x.id === l.attempt.id);
+        assert.ok(row, 'the attempt survived');
+        if (mine.submitted) assert.equal(row.state, 'finished', 'an acknowledged submission is there');
+        if (row.state === 'finished') {
+          assert.equal(typeof row.marks, 'number', 'a finished attempt is graded whole');
+          assert.equal(typeof row.grade, 'number');
+        }
+        const view = expectStatus(await admin2.get(`${path}/results/${l.attempt.id}`), 200).json;
+        for (const [slot, seq] of Object.entries(mine.saves)) {
+          const q = view.questions.find((x) => x.slot === Number(slot));
+          assert.ok(q.sequence >= seq, `slot ${slot}: acknowledged sequence ${seq}, stored ${q.sequence}`);
+          savesChecked++;
+        }
+      }
+      assert.ok(savesChecked > 0, 'some saves were acknowledged before the kill');
     } finally {
       if (restarted) await restarted.stopCleanly();
     }
